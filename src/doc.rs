@@ -1,0 +1,169 @@
+//! The internal document model: what every other module works on.
+//!
+//! A [`Document`] is a tree of [`Node`]s with byte spans on every name, type annotation,
+//! argument and property. It is produced by `crate::parse` (today from the `kdl` crate) and
+//! nothing outside that module may depend on the parser: this seam lets a faster parser be
+//! swapped in without touching validation, KQL or evaluation.
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.end == self.start
+    }
+
+    /// The span covering both `self` and `other`.
+    #[must_use]
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        miette::SourceSpan::new(s.start.into(), s.len())
+    }
+}
+
+/// A KDL value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    String(String),
+    Integer(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl Value {
+    /// The name of the value's type, as users read it in diagnostics.
+    #[must_use]
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::String(_) => "string",
+            Value::Integer(_) => "integer",
+            Value::Float(_) => "float",
+            Value::Bool(_) => "boolean",
+            Value::Null => "null",
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// KDL v2 source form: strings quoted, keywords with `#`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::Integer(i) => write!(f, "{i}"),
+            Value::Float(x) if x.is_nan() => f.write_str("#nan"),
+            Value::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "#inf" } else { "#-inf" }),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Bool(b) => write!(f, "#{b}"),
+            Value::Null => f.write_str("#null"),
+        }
+    }
+}
+
+/// A name (node name, property name, or type annotation) with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub value: String,
+    pub span: Span,
+}
+
+/// An argument or a property value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// `Some` for a property (`name=value`), `None` for an argument.
+    pub name: Option<Ident>,
+    /// The type annotation, e.g. `(sri)` in `(sri)"..."`.
+    pub ty: Option<Ident>,
+    pub value: Value,
+    /// The value token itself (without the name or annotation).
+    pub value_span: Span,
+    /// The whole entry: name, `=`, annotation and value.
+    pub span: Span,
+}
+
+/// A node: `(ty)name arg... prop=value... { children }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub ty: Option<Ident>,
+    pub name: Ident,
+    /// Arguments and properties, in source order.
+    pub entries: Vec<Entry>,
+    /// `None` when the node has no `{ }` block.
+    pub children: Option<Vec<Node>>,
+    /// The whole node, from its annotation or name to the end of its children block.
+    pub span: Span,
+}
+
+impl Node {
+    /// The arguments, in order.
+    pub fn args(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.name.is_none())
+    }
+
+    /// The properties, in source order (duplicates included).
+    pub fn props(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| e.name.is_some())
+    }
+
+    /// The `n`th argument (0-based).
+    #[must_use]
+    pub fn arg(&self, n: usize) -> Option<&Entry> {
+        self.args().nth(n)
+    }
+
+    /// The property `name`; when it is given twice the rightmost wins, as KDL specifies.
+    #[must_use]
+    pub fn prop(&self, name: &str) -> Option<&Entry> {
+        self.props().filter(|e| e.name.as_ref().is_some_and(|n| n.value == name)).last()
+    }
+
+    /// The children, empty when there is no block.
+    #[must_use]
+    pub fn children(&self) -> &[Node] {
+        self.children.as_deref().unwrap_or(&[])
+    }
+
+    /// The span of the node's head: annotation, name and entries, without children.
+    #[must_use]
+    pub fn head_span(&self) -> Span {
+        let start = self.ty.as_ref().map_or(self.name.span.start, |t| t.span.start);
+        let end = self.entries.iter().map(|e| e.span.end).fold(self.name.span.end, usize::max);
+        Span::new(start.min(self.name.span.start), end)
+    }
+}
+
+/// A parsed KDL document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    pub nodes: Vec<Node>,
+}

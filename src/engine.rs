@@ -1,0 +1,218 @@
+//! Checking one environment file: parse, validate, evaluate every policy, and stamp the
+//! findings (severity, target semantics, verdict) in one place.
+
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Label, Severity, SourceFile};
+use crate::doc::{Document, Node, Span, Value};
+use crate::eval::{self, Evidence};
+use crate::pack::PackSet;
+use crate::parse::SyntaxError;
+use crate::policy::Policy;
+use crate::vocab::NodeDecl;
+
+/// The deployment an organization chose (`deployment { target ... }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    Online,
+    #[value(name = "on-premises")]
+    OnPremises,
+    Hybrid,
+}
+
+impl Target {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "online" => Some(Self::Online),
+            "on-premises" => Some(Self::OnPremises),
+            "hybrid" => Some(Self::Hybrid),
+            _ => None,
+        }
+    }
+}
+
+/// Whether anything rules Lync Online out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    OnlineRuledOut,
+    OnlineViable,
+}
+
+impl Verdict {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OnlineRuledOut => "online-ruled-out",
+            Self::OnlineViable => "online-viable",
+        }
+    }
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: Arc<SourceFile>,
+    /// `None` when syntax or schema errors leave the needs unknown.
+    pub verdict: Option<Verdict>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// For `online-viable` files: the workloads that serve the declared needs.
+    pub workloads: Vec<String>,
+    /// The rules whose findings decided `online-ruled-out`.
+    pub ruled_out_by: Vec<String>,
+}
+
+impl FileReport {
+    /// A report without verdict: the file's needs are unknown.
+    #[must_use]
+    pub fn unknown(file: Arc<SourceFile>, diagnostics: Vec<Diagnostic>) -> Self {
+        Self { file, verdict: None, diagnostics, workloads: Vec::new(), ruled_out_by: Vec::new() }
+    }
+}
+
+/// What the command line adds to every file.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Overrides the files' own `deployment { target }`.
+    pub target: Option<Target>,
+}
+
+/// Converts a parser error into a `kdl::syntax` diagnostic.
+#[must_use]
+pub fn syntax_diagnostic(e: SyntaxError) -> Diagnostic {
+    let label = e.label.unwrap_or_else(|| "here".to_owned());
+    Diagnostic::error("kdl::syntax", e.message).with_label(e.span, label).with_help_opt(e.help)
+}
+
+/// Checks one environment file against every loaded policy.
+#[must_use]
+pub fn check(file: Arc<SourceFile>, packs: &PackSet, opts: &CheckOptions) -> FileReport {
+    let doc = match crate::parse::parse(&file.text) {
+        Ok(doc) => doc,
+        Err(errors) => {
+            return FileReport::unknown(file, errors.into_iter().map(syntax_diagnostic).collect());
+        }
+    };
+    check_doc(file, &doc, packs, opts)
+}
+
+/// Checks an already parsed document whose spans point into `file`.
+#[must_use]
+pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &CheckOptions) -> FileReport {
+    let schema = crate::schema::validate(doc, &packs.vocab);
+    if !schema.is_empty() {
+        return FileReport::unknown(file, schema);
+    }
+    let target_node = find_target(doc);
+    let target = opts
+        .target
+        .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).and_then(Target::parse));
+    let mut diagnostics: Vec<Diagnostic> = packs.policies.iter().filter_map(|p| finding(p, doc)).collect();
+    let ruled_out_by: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_finding && d.severity == Severity::Error && d.rules_out.as_deref() == Some("online"))
+        .map(|d| d.code.clone())
+        .collect();
+    let verdict = if ruled_out_by.is_empty() { Verdict::OnlineViable } else { Verdict::OnlineRuledOut };
+    apply_target(&mut diagnostics, target, target_node, verdict);
+    let workloads =
+        if verdict == Verdict::OnlineViable { workloads(&doc.nodes, &packs.vocab.nodes) } else { Vec::new() };
+    FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by }
+}
+
+fn find_target(doc: &Document) -> Option<&Node> {
+    doc.nodes
+        .iter()
+        .filter(|n| n.name.value == "deployment")
+        .flat_map(Node::children)
+        .find(|n| n.name.value == "target")
+}
+
+/// Target semantics (SPEC §4): they change how findings are reported, never the verdict.
+fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Option<&Node>, verdict: Verdict) {
+    let span = node.map(|n| n.head_span());
+    match target {
+        None => {}
+        Some(Target::Online) => {
+            if let Some(span) = span {
+                for d in diags.iter_mut().filter(|d| d.rules_out.as_deref() == Some("online")) {
+                    d.labels.push(Label::new(span, "Lync Online chosen here"));
+                }
+            }
+        }
+        Some(Target::OnPremises | Target::Hybrid) => {
+            for d in diags.iter_mut().filter(|d| d.rules_out.as_deref() == Some("online")) {
+                d.severity = Severity::Advice;
+            }
+            if verdict == Verdict::OnlineViable {
+                let mut d = Diagnostic::warning(
+                    "deployment::online-viable",
+                    "nothing in this environment rules Lync Online out",
+                )
+                .with_help(
+                    "Lync Online would be simpler to deploy and manage; choose `target \"online\"` \
+                         unless a need not described here requires servers",
+                );
+                if let Some(span) = span {
+                    d.labels.push(Label::new(span, "an on-premises deployment is chosen here"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// Evaluates one policy; the finding when it fires.
+fn finding(p: &Policy, doc: &Document) -> Option<Diagnostic> {
+    let evidence = eval::dedup(eval::eval(&p.when, doc)?);
+    let first = evidence.first();
+    let labels = evidence
+        .iter()
+        .map(|ev| {
+            let text = ev.label.or(p.label.as_deref()).map(|t| eval::interpolate(t, Some(ev)));
+            Label { span: evidence_span(ev), text }
+        })
+        .collect();
+    let help = p.helps.iter().find(|h| h.when.as_ref().is_none_or(|q| !q.select(doc).is_empty()));
+    Some(Diagnostic {
+        code: p.id.clone(),
+        severity: p.severity,
+        message: eval::interpolate(&p.message, first),
+        labels,
+        help: help.map(|h| h.text.clone()),
+        url: p.sources.iter().find_map(|s| s.url.clone()),
+        rules_out: p.rules_out.clone(),
+        is_finding: true,
+        source: p.sources.first().map(|s| match &s.date {
+            Some(d) => format!("{} ({d})", s.title),
+            None => s.title.clone(),
+        }),
+    })
+}
+
+/// The node's head (name and entries), which is what users read as "this line".
+fn evidence_span(ev: &Evidence<'_>) -> Span {
+    ev.node.head_span()
+}
+
+/// The workloads of the declared nodes that carry one, unless switched off with `#false`.
+fn workloads(nodes: &[Node], decls: &[NodeDecl]) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in nodes {
+        let Some(decl) = decls.iter().find(|d| d.name == n.name.value) else {
+            continue;
+        };
+        let off = matches!(n.arg(0).map(|e| &e.value), Some(Value::Bool(false)));
+        if let (Some(w), false) = (&decl.workload, off) {
+            if !out.contains(w) {
+                out.push(w.clone());
+            }
+        }
+        for w in workloads(n.children(), &decl.children) {
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}

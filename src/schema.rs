@@ -1,0 +1,260 @@
+//! Validation of environment files against the vocabulary (SPEC §2.2).
+//!
+//! Produces `schema::*` diagnostics with a span on the offending token. It only reads the
+//! vocabulary; it knows nothing about any particular pack.
+
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::doc::{Document, Entry, Node, Value};
+use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary};
+
+/// Validates `doc`; an empty result means the file's needs are known.
+#[must_use]
+pub fn validate(doc: &Document, vocab: &Vocabulary) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_siblings(&doc.nodes, &vocab.nodes, None, vocab, &mut out);
+    out
+}
+
+fn check_siblings(
+    nodes: &[Node],
+    decls: &[NodeDecl],
+    parent: Option<&NodeDecl>,
+    vocab: &Vocabulary,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, &Node> = HashMap::new();
+    for node in nodes {
+        let name = node.name.value.as_str();
+        let Some(decl) = decls.iter().find(|d| d.name == name) else {
+            out.push(unknown_node(node, decls, parent, vocab));
+            continue;
+        };
+        if !decl.repeat {
+            if let Some(first) = seen.get(name) {
+                out.push(
+                    Diagnostic::error("schema::duplicate", format!("`{name}` is given twice"))
+                        .with_label(node.name.span, "given again here")
+                        .with_label(first.name.span, "first given here")
+                        .with_help(format!("`{name}` may appear once here; merge the two into one")),
+                );
+                continue;
+            }
+            seen.insert(name, node);
+        }
+        check_entries(node, decl, out);
+        check_siblings(node.children(), &decl.children, Some(decl), vocab, out);
+    }
+}
+
+fn unknown_node(node: &Node, decls: &[NodeDecl], parent: Option<&NodeDecl>, vocab: &Vocabulary) -> Diagnostic {
+    let name = &node.name.value;
+    let place = parent.map_or_else(|| "at the top level".to_owned(), |p| format!("in `{}`", p.name));
+    let help = if decls.is_empty() {
+        parent.map(|p| format!("`{}` takes no children", p.name))
+    } else if let Some(s) = did_you_mean(name, decls.iter().map(|d| d.name.as_str())) {
+        Some(format!("did you mean `{s}`?"))
+    } else if let Some((path, _)) = vocab.all().into_iter().find(|(_, d)| &d.name == name) {
+        Some(if path.is_empty() {
+            format!("`{name}` belongs at the top level")
+        } else {
+            format!("`{name}` belongs in `{}`", path.join(" > "))
+        })
+    } else {
+        let names: Vec<String> = decls.iter().map(|d| format!("`{}`", d.name)).collect();
+        Some(format!("known here: {}", names.join(", ")))
+    };
+    Diagnostic::error("schema::unknown-node", format!("unknown node `{name}` {place}"))
+        .with_label(node.name.span, "not in the vocabulary")
+        .with_help_opt(help)
+}
+
+fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
+    let args: Vec<&Entry> = node.args().collect();
+    let mut i = 0;
+    for a in &decl.args {
+        if a.repeat {
+            if a.required && i >= args.len() {
+                out.push(missing_arg(node, a));
+            }
+            for e in &args[i.min(args.len())..] {
+                check_value(node, decl, e, a, out);
+            }
+            i = args.len();
+        } else if let Some(e) = args.get(i) {
+            check_value(node, decl, e, a, out);
+            i += 1;
+        } else if a.required {
+            out.push(missing_arg(node, a));
+        }
+    }
+    for extra in args.iter().skip(i) {
+        let expected = match decl.args.len() {
+            0 => "no arguments".to_owned(),
+            1 => "one argument".to_owned(),
+            n => format!("{n} arguments"),
+        };
+        out.push(
+            Diagnostic::error("schema::arity", format!("`{}` takes {expected}", node.name.value))
+                .with_label(extra.span, "unexpected argument")
+                .with_help_opt((!decl.props.is_empty()).then(|| {
+                    let props: Vec<String> = decl.props.iter().map(|p| format!("`{}=`", p.name)).collect();
+                    format!("properties of `{}`: {}", decl.name, props.join(", "))
+                })),
+        );
+    }
+    for p in node.props() {
+        let Some(pname) = &p.name else { continue };
+        match decl.prop(&pname.value) {
+            Some(pd) => check_value(node, decl, p, pd, out),
+            None => {
+                let help = did_you_mean(&pname.value, decl.props.iter().map(|d| d.name.as_str()))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        if decl.props.is_empty() {
+                            Some(format!("`{}` takes no properties", decl.name))
+                        } else {
+                            let names: Vec<String> = decl.props.iter().map(|d| format!("`{}`", d.name)).collect();
+                            Some(format!("properties of `{}`: {}", decl.name, names.join(", ")))
+                        }
+                    });
+                out.push(
+                    Diagnostic::error(
+                        "schema::unknown-property",
+                        format!("unknown property `{}` on `{}`", pname.value, node.name.value),
+                    )
+                    .with_label(pname.span, "not in the vocabulary")
+                    .with_help_opt(help),
+                );
+            }
+        }
+    }
+    for pd in decl.props.iter().filter(|p| p.required) {
+        if node.prop(&pd.name).is_none() {
+            out.push(
+                Diagnostic::error("schema::arity", format!("`{}` needs the property `{}=`", node.name.value, pd.name))
+                    .with_label(node.name.span, format!("`{}=` missing", pd.name))
+                    .with_help(format!("`{}`: {}", pd.name, pd.description)),
+            );
+        }
+    }
+}
+
+fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
+    Diagnostic::error("schema::arity", format!("`{}` needs an argument: {}", node.name.value, a.name))
+        .with_label(node.name.span, format!("`{}` missing", a.name))
+        .with_help(format!("`{}` is {}: {}", a.name, a.ty.article(), a.description))
+}
+
+fn check_value(node: &Node, decl: &NodeDecl, e: &Entry, d: &ValueDecl, out: &mut Vec<Diagnostic>) {
+    let what = match &e.name {
+        Some(n) => format!("`{}`", n.value),
+        None if decl.args.len() == 1 => format!("`{}`", node.name.value),
+        None => format!("the {} of `{}`", d.name, node.name.value),
+    };
+    let type_ok = match (d.ty, &e.value) {
+        (ValueType::String | ValueType::Country | ValueType::Date, Value::String(_))
+        | (ValueType::Integer, Value::Integer(_))
+        | (ValueType::Float, Value::Integer(_) | Value::Float(_))
+        | (ValueType::Boolean, Value::Bool(_)) => true,
+        _ => false,
+    };
+    if !type_ok {
+        let help = match (&e.value, d.ty) {
+            (Value::String(s), ValueType::Boolean) if matches!(s.as_str(), "yes" | "true" | "no" | "false") => {
+                Some(format!("write `#{}`", if matches!(s.as_str(), "yes" | "true") { "true" } else { "false" }))
+            }
+            (Value::String(s), ValueType::Integer) if s.parse::<i128>().is_ok() => {
+                Some(format!("write `{s}` without quotes"))
+            }
+            _ => None,
+        };
+        out.push(
+            Diagnostic::error("schema::type", format!("{what} must be {}", d.ty.article()))
+                .with_label(e.value_span, format!("expected {}, found {}", d.ty.as_str(), e.value.type_name()))
+                .with_help_opt(help.or_else(|| Some(format!("{}: {}", d.name, d.description)))),
+        );
+        return;
+    }
+    match &e.value {
+        Value::String(s) => check_string(e, d, s, &what, out),
+        Value::Integer(i) => {
+            let low = d.min.is_some_and(|m| *i < m);
+            let high = d.max.is_some_and(|m| *i > m);
+            if low || high {
+                let range = match (d.min, d.max) {
+                    (Some(a), Some(b)) => format!("between {a} and {b}"),
+                    (Some(a), None) => format!("at least {a}"),
+                    (None, Some(b)) => format!("at most {b}"),
+                    (None, None) => String::new(),
+                };
+                out.push(
+                    Diagnostic::error("schema::value", format!("{what} must be {range}"))
+                        .with_label(e.value_span, format!("`{i}` is out of range")),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &str, out: &mut Vec<Diagnostic>) {
+    if !d.choices.is_empty() && !d.choices.iter().any(|c| c.value == s) {
+        let quoted: Vec<String> = d.choices.iter().map(|c| format!("`\"{}\"`", c.value)).collect();
+        let expected = match quoted.as_slice() {
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} or {last}", init.join(", ")),
+            [] => String::new(),
+        };
+        let help =
+            did_you_mean(s, d.choices.iter().map(|c| c.value.as_str())).map(|c| format!("did you mean `\"{c}\"`?"));
+        out.push(
+            Diagnostic::error("schema::value", format!("{what} must be {expected}"))
+                .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
+                .with_help_opt(help),
+        );
+        return;
+    }
+    let bad = match d.ty {
+        ValueType::Country => !(s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())),
+        ValueType::Date => !is_date(s),
+        _ => false,
+    };
+    if bad {
+        let help = if d.ty == ValueType::Country && s.len() == 2 {
+            Some(format!("country codes are upper case: `\"{}\"`", s.to_ascii_uppercase()))
+        } else {
+            None
+        };
+        out.push(
+            Diagnostic::error("schema::value", format!("{what} must be {}", d.ty.article()))
+                .with_label(e.value_span, format!("`\"{s}\"` is not {}", d.ty.article()))
+                .with_help_opt(help),
+        );
+    }
+}
+
+/// Is `s` a real calendar date written `YYYY-MM-DD`?
+#[must_use]
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}

@@ -1,0 +1,189 @@
+//! The command line: exit codes, discovery, standard input, rules and explain.
+
+use std::path::Path;
+
+use crate::common::{run, run_in};
+
+fn tmp_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for (name, text) in files {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    tmp
+}
+
+#[test]
+fn a_viable_file_exits_0_and_names_the_workloads() {
+    let out = run(&["check", "fixtures/small-business.lync.kdl"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("online-viable: Lync Online serves"), "{}", out.stdout);
+    assert!(out.stdout.contains("instant messaging and presence"), "{}", out.stdout);
+}
+
+#[test]
+fn a_ruled_out_file_exits_1() {
+    let out = run(&["check", "fixtures/contact-centre.lync.kdl"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("server-applications/ucma"));
+    assert!(out.stdout.contains("online-ruled-out"));
+}
+
+#[test]
+fn an_on_premises_target_turns_findings_into_advice() {
+    let out = run(&["check", "fixtures/on-premises-declared.lync.kdl"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("0 errors"), "{}", out.stdout);
+    assert!(out.stdout.contains("online-ruled-out"), "the verdict does not depend on the target");
+    // The flag overrides the file; a file without needs gets `deployment::online-viable`.
+    let out = run(&["check", "--target", "on-premises", "fixtures/contact-centre.lync.kdl"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let out = run(&["check", "--target", "on-premises", "fixtures/small-business.lync.kdl"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("deployment::online-viable"), "{}", out.stdout);
+}
+
+#[test]
+fn an_online_target_labels_the_target_node() {
+    let out = run(&["check", "fixtures/online-but-needs-voice.lync.kdl"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("Lync Online chosen here"), "{}", out.stdout);
+}
+
+#[test]
+fn the_fixtures_directory_is_walked_in_order() {
+    let out = run(&["check", "fixtures/"]);
+    assert_eq!(out.code, 1);
+    let names = [
+        "contact-centre",
+        "hybrid",
+        "multinational",
+        "on-premises-declared",
+        "online-but-needs-voice",
+        "small-business",
+        "typos",
+    ];
+    let summary = out.stdout.split("checked 7 files").nth(1).expect("summary");
+    let mut at = 0;
+    for n in names {
+        let pos = summary[at..].find(n).unwrap_or_else(|| panic!("{n} missing or out of order:\n{summary}"));
+        at += pos;
+    }
+}
+
+#[test]
+fn discovery_skips_vcs_and_build_dirs_and_other_files() {
+    let tmp = tmp_with(&[
+        ("b.lync.kdl", b""),
+        ("a/c.lync.kdl", b""),
+        ("notes.kdl", b"not an environment"),
+        (".git/x.lync.kdl", b"broken {"),
+        ("target/y.lync.kdl", b"broken {"),
+        ("node_modules/z.lync.kdl", b"broken {"),
+    ]);
+    let out = run_in(tmp.path(), &["check"], None);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("checked 2 files"), "{}", out.stdout);
+    let a = out.stdout.find("c.lync.kdl").expect("a/c");
+    let b = out.stdout.find("b.lync.kdl").expect("b");
+    assert!(a < b, "sorted walk: a/ before b.lync.kdl");
+    // A file named on the command line is linted whatever its name.
+    let out = run_in(tmp.path(), &["check", "notes.kdl"], None);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("kdl::syntax") || out.stdout.contains("schema::"), "{}", out.stdout);
+}
+
+#[test]
+fn no_environment_file_exits_2() {
+    let tmp = tmp_with(&[("readme.txt", b"hi")]);
+    let out = run_in(tmp.path(), &["check"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no environment file"), "{}", out.stderr);
+    let out = run_in(tmp.path(), &["check", "missing.lync.kdl"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+}
+
+#[test]
+fn standard_input_is_read_with_a_name() {
+    let out = run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "--stdin-filename", "env/site.lync.kdl", "-"],
+        Some("voice {\n    call-park #true\n}\n"),
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("env/site.lync.kdl:2:5"), "{}", out.stdout);
+    assert!(out.stdout.contains("enterprise-voice/call-park"));
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let env: &[u8] = b"federation {\n    xmpp \"gmail.com\"\n}\n";
+    let tmp = tmp_with(&[("x.lync.kdl", env)]);
+    assert_eq!(run_in(tmp.path(), &["check"], None).code, 0);
+    assert_eq!(run_in(tmp.path(), &["check", "--deny-warnings"], None).code, 1);
+}
+
+#[test]
+fn binary_and_invalid_utf8_files_get_a_diagnostic() {
+    let tmp = tmp_with(&[("bin.lync.kdl", b"\x7fELF\x00\x01\x02"), ("latin1.lync.kdl", b"site \"Z\xfcrich\"\n")]);
+    let out = run_in(tmp.path(), &["check"], None);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("source::binary"), "{}", out.stdout);
+    assert!(out.stdout.contains("source::encoding"), "{}", out.stdout);
+    assert!(out.stdout.contains("offset 7"), "the invalid byte's offset: {}", out.stdout);
+}
+
+#[test]
+fn quiet_drops_the_summary() {
+    let out = run(&["check", "--quiet", "fixtures/small-business.lync.kdl"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = run(&["rules"]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("28 rules"), "{}", out.stdout);
+    let out = run(&["rules", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(doc["rules"].as_array().map(Vec::len), Some(28));
+    assert_eq!(doc["rules"][0]["id"], "enterprise-voice/pbx-replacement", "the seed's needs come first");
+}
+
+#[test]
+fn explain_prints_the_sources_and_suggests_on_typos() {
+    let out = run(&["explain", "enterprise-voice/call-park"]);
+    assert_eq!(out.code, 0);
+    for part in ["## Sources", "https://", "## Example that fires", "waiver \"enterprise-voice/call-park\""] {
+        assert!(out.stdout.contains(part), "{part} in:\n{}", out.stdout);
+    }
+    let out = run(&["explain", "enterprise-voice/call-prak"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("did you mean `enterprise-voice/call-park`?"), "{}", out.stderr);
+}
+
+#[test]
+fn colour_follows_the_flag() {
+    let out = run(&["check", "--color", "always", "fixtures/contact-centre.lync.kdl"]);
+    assert!(out.stdout.contains("\x1b["), "ANSI colour with --color always");
+    let out = run(&["check", "--color", "never", "fixtures/contact-centre.lync.kdl"]);
+    assert!(!out.stdout.contains("\x1b["));
+    let out = run(&["check", "fixtures/contact-centre.lync.kdl"]);
+    assert!(!out.stdout.contains("\x1b["), "auto: stdout is a pipe here");
+}
+
+#[test]
+fn narrate_prints_sentences() {
+    let out = run(&["check", "--narrate", "fixtures/contact-centre.lync.kdl"]);
+    assert!(out.stdout.contains("Diagnostic severity: error"), "{}", out.stdout);
+    assert!(!out.stdout.contains('╭'));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    assert_eq!(run(&["check", "--target", "cloud"]).code, 2);
+    assert_eq!(run(&["frobnicate"]).code, 2);
+}

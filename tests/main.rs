@@ -1,0 +1,8 @@
+//! Integration tests: one binary (as ripgrep does), one module per area.
+
+mod cli;
+mod common;
+mod packs;
+mod policies;
+mod schema;
+mod snapshots;

@@ -1,0 +1,132 @@
+//! The built-in `lync-2013` pack: the rule table of SPEC §3.1, its policy tests with full
+//! coverage, and meta-tests on every policy's documentation.
+
+use lync_lint::diag::{Severity, SourceFile};
+use lync_lint::engine::{CheckOptions, check};
+use lync_lint::packtest;
+
+use crate::common::builtin;
+
+/// SPEC §3.1, verbatim: every id with its severity.
+const RULES: &[(&str, Severity)] = &[
+    ("enterprise-voice/pbx-replacement", Severity::Error),
+    ("enterprise-voice/pbx-integration", Severity::Error),
+    ("enterprise-voice/response-groups", Severity::Error),
+    ("enterprise-voice/call-park", Severity::Error),
+    ("enterprise-voice/group-call-pickup", Severity::Error),
+    ("enterprise-voice/delegation", Severity::Error),
+    ("enterprise-voice/dial-plans", Severity::Error),
+    ("enterprise-voice/emergency-calling", Severity::Error),
+    ("enterprise-voice/voicemail", Severity::Error),
+    ("enterprise-voice/unassigned-numbers", Severity::Warning),
+    ("enterprise-voice/media-bypass", Severity::Warning),
+    ("enterprise-voice/branch-survivability", Severity::Warning),
+    ("enterprise-voice/location-based-routing", Severity::Warning),
+    ("enterprise-voice/pstn-calling", Severity::Warning),
+    ("media-quality/call-admission-control", Severity::Error),
+    ("media-quality/qos", Severity::Error),
+    ("persistent-chat/server", Severity::Error),
+    ("persistent-chat/compliance", Severity::Error),
+    ("server-applications/ucma", Severity::Error),
+    ("multi-regional/regional-servers", Severity::Error),
+    ("control/full-policy-control", Severity::Error),
+    ("control/client-version-control", Severity::Error),
+    ("control/call-quality-reports", Severity::Error),
+    ("control/upgrade-timing", Severity::Error),
+    ("federation/xmpp", Severity::Warning),
+    ("compliance/archive-store", Severity::Error),
+    ("scale/large-meetings", Severity::Error),
+    ("scale/large-contact-lists", Severity::Error),
+];
+
+#[test]
+fn every_rule_of_the_spec_exists_with_its_severity() {
+    let packs = builtin();
+    for (id, sev) in RULES {
+        let p = packs.policy(id).unwrap_or_else(|| panic!("rule `{id}` is missing"));
+        assert_eq!(p.severity, *sev, "{id}");
+        assert_eq!(p.rules_out.as_deref(), Some("online"), "{id}");
+    }
+    assert_eq!(packs.policies.len(), RULES.len(), "no rule beyond the spec's table");
+}
+
+#[test]
+fn every_policy_is_documented_and_sourced() {
+    let packs = builtin();
+    for p in &packs.policies {
+        assert!(!p.title.is_empty(), "{}: title", p.id);
+        assert!(!p.message.is_empty(), "{}: message", p.id);
+        assert!(p.label.is_some(), "{}: label", p.id);
+        assert!(p.helps.iter().any(|h| h.when.is_none()), "{}: a help without condition", p.id);
+        assert!(!p.sources.is_empty(), "{}: source", p.id);
+        for s in &p.sources {
+            assert!(s.url.as_deref().is_some_and(|u| u.starts_with("http")), "{}: source url", p.id);
+            assert!(s.date.is_some(), "{}: source date", p.id);
+        }
+    }
+}
+
+#[test]
+fn the_seed_needs_cite_the_seed_document() {
+    let packs = builtin();
+    for id in [
+        "enterprise-voice/pbx-replacement",
+        "media-quality/call-admission-control",
+        "persistent-chat/server",
+        "server-applications/ucma",
+        "multi-regional/regional-servers",
+        "control/full-policy-control",
+    ] {
+        let p = packs.policy(id).expect("exists");
+        assert!(
+            p.sources.iter().any(|s| s.url.as_deref().is_some_and(|u| u.contains("JJ204979"))),
+            "{id} cites JJ204979"
+        );
+    }
+}
+
+#[test]
+fn every_example_fires_its_own_rule() {
+    let packs = builtin();
+    for p in &packs.policies {
+        let example = p.example.as_deref().unwrap_or_else(|| panic!("{}: no example", p.id));
+        let r = check(SourceFile::new("example.lync.kdl", example), &packs, &CheckOptions::default());
+        assert!(r.verdict.is_some(), "{}: example is not a valid environment: {:?}", p.id, r.diagnostics);
+        assert!(r.diagnostics.iter().any(|d| d.code == p.id), "{}: example does not fire", p.id);
+    }
+}
+
+#[test]
+fn the_pack_tests_pass_with_full_coverage() {
+    let packs = builtin();
+    let outcome = packtest::run_all(&packs).unwrap_or_else(|e| panic!("broken test files: {e:#?}"));
+    let failures: Vec<String> =
+        outcome.failures.iter().map(|f| format!("{}: {}", f.test, f.diagnostic.message)).collect();
+    assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
+    assert!(outcome.never_fired.is_empty(), "rules no test makes fire: {:?}", outcome.never_fired);
+    assert!(outcome.never_quiet.is_empty(), "rules no test keeps quiet: {:?}", outcome.never_quiet);
+    assert!(outcome.passed >= 56, "two tests per rule at least, got {}", outcome.passed);
+}
+
+#[test]
+fn a_broken_expectation_is_reported() {
+    // The harness must be able to fail: a test expecting the wrong rule.
+    let packs = builtin();
+    let file = SourceFile::new(
+        "t.test.kdl",
+        "test \"wrong\" {\n    env {\n        voice {\n            call-park #true\n        }\n    }\n    fires \"enterprise-voice/call-park\" line=1\n    quiet \"enterprise-voice/call-park\"\n    verdict \"online-viable\"\n}\n",
+    );
+    let mut r = lync_lint::pack::read::Reader::new("test");
+    let tests = packtest::load(&file, &packs, &mut r);
+    assert!(r.diagnostics.is_empty());
+    let failures = packtest::run(&tests[0], &packs);
+    let messages: Vec<&str> = failures.iter().map(|f| f.diagnostic.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "`enterprise-voice/call-park` fired on env line 2, not line 1",
+            "`enterprise-voice/call-park` fired but should stay quiet",
+            "verdict is `online-ruled-out`, not `online-viable`",
+        ]
+    );
+}

@@ -1,0 +1,35 @@
+//! Snapshots of what users see, at a fixed width without colour. The plain assertions in
+//! the other modules keep a careless `cargo insta accept` from hiding a regression.
+
+use crate::common::run;
+
+fn snapshot(name: &str, args: &[&str]) {
+    let out = run(args);
+    let text = format!("exit: {}\n--- stdout\n{}--- stderr\n{}", out.code, out.stdout, out.stderr);
+    insta::assert_snapshot!(name, text);
+}
+
+#[test]
+fn fixtures_human() {
+    for f in [
+        "small-business",
+        "multinational",
+        "contact-centre",
+        "on-premises-declared",
+        "online-but-needs-voice",
+        "hybrid",
+        "typos",
+    ] {
+        snapshot(f, &["check", "--color", "never", &format!("fixtures/{f}.lync.kdl")]);
+    }
+}
+
+#[test]
+fn explain_regional() {
+    snapshot("explain-regional", &["explain", "multi-regional/regional-servers"]);
+}
+
+#[test]
+fn rules_list() {
+    snapshot("rules", &["rules"]);
+}
