@@ -130,7 +130,7 @@ fn find_target(doc: &Document) -> Option<&Node> {
 
 /// Target semantics (SPEC §4): they change how findings are reported, never the verdict.
 fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Option<&Node>, verdict: Verdict) {
-    let span = node.map(|n| n.head_span());
+    let span = node.map(Node::head_span);
     match target {
         None => {}
         Some(Target::Online) => {
@@ -203,10 +203,10 @@ fn workloads(nodes: &[Node], decls: &[NodeDecl]) -> Vec<String> {
             continue;
         };
         let off = matches!(n.arg(0).map(|e| &e.value), Some(Value::Bool(false)));
-        if let (Some(w), false) = (&decl.workload, off) {
-            if !out.contains(w) {
-                out.push(w.clone());
-            }
+        if let (Some(w), false) = (&decl.workload, off)
+            && !out.contains(w)
+        {
+            out.push(w.clone());
         }
         for w in workloads(n.children(), &decl.children) {
             if !out.contains(&w) {

@@ -57,7 +57,7 @@ pub struct Outcome {
 /// 1-based line of a byte offset.
 #[must_use]
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
 /// Decodes the tests of one test file; mistakes are reported with spans.
@@ -184,14 +184,14 @@ pub fn run(t: &PackTest, packs: &PackSet) -> Vec<Failure> {
                 None => failures.push(fail(format!("`{rule}` did not fire"), *span, "expected to fire")),
                 Some(d) => {
                     let got = line_of(&t.file.text, d.primary_span().start).saturating_sub(t.env_line);
-                    if let Some(want) = line {
-                        if *want != got {
-                            failures.push(fail(
-                                format!("`{rule}` fired on env line {got}, not line {want}"),
-                                *span,
-                                "expected line",
-                            ));
-                        }
+                    if let Some(want) = line
+                        && *want != got
+                    {
+                        failures.push(fail(
+                            format!("`{rule}` fired on env line {got}, not line {want}"),
+                            *span,
+                            "expected line",
+                        ));
                     }
                 }
             },

@@ -171,10 +171,10 @@ fn load_policy(src: &str, node: &Node, file: usize, vocab: &Vocabulary, r: &mut 
                 r.allow_props(f, &["url", "date"]);
                 let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`"));
                 let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`"));
-                if let (Some(d), Some(e)) = (&date, f.prop("date")) {
-                    if !crate::schema::is_date(d) {
-                        r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
-                    }
+                if let (Some(d), Some(e)) = (&date, f.prop("date"))
+                    && !crate::schema::is_date(d)
+                {
+                    r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
                 }
                 if let Some((title, _)) = r.string_arg(f, "a source title") {
                     p.sources.push(Source { title, url, date });
@@ -274,15 +274,16 @@ fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<
             let min = n.prop("min").and_then(|e| r.expect_int(e, "`min`"));
             let max = n.prop("max").and_then(|e| r.expect_int(e, "`max`"));
             let distinct = n.prop("distinct").and_then(|e| r.expect_string(e, "`distinct`"));
-            if let (Some(d), Some(e)) = (&distinct, n.prop("distinct")) {
-                if d != "val()" && !vocab.knows_prop(d) {
-                    r.error(
-                        "unknown-property",
-                        format!("the vocabulary has no property `{d}`"),
-                        e.value_span,
-                        "unknown property",
-                    );
-                }
+            if let (Some(d), Some(e)) = (&distinct, n.prop("distinct"))
+                && d != "val()"
+                && !vocab.knows_prop(d)
+            {
+                r.error(
+                    "unknown-property",
+                    format!("the vocabulary has no property `{d}`"),
+                    e.value_span,
+                    "unknown property",
+                );
             }
             Some(Condition::Count { query, min, max, distinct, label: label(r) })
         }

@@ -106,9 +106,10 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
     }
     for p in node.props() {
         let Some(pname) = &p.name else { continue };
-        match decl.prop(&pname.value) {
-            Some(pd) => check_value(node, decl, p, pd, out),
-            None => {
+        if let Some(pd) = decl.prop(&pname.value) {
+            check_value(node, decl, p, pd, out);
+        } else {
+            {
                 let help = did_you_mean(&pname.value, decl.props.iter().map(|d| d.name.as_str()))
                     .map(|s| format!("did you mean `{s}`?"))
                     .or_else(|| {
@@ -147,21 +148,21 @@ fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
         .with_help(format!("`{}` is {}: {}", a.name, a.ty.article(), a.description))
 }
 
-fn check_value(node: &Node, decl: &NodeDecl, e: &Entry, d: &ValueDecl, out: &mut Vec<Diagnostic>) {
-    let what = match &e.name {
+fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDecl, out: &mut Vec<Diagnostic>) {
+    let what = match &entry.name {
         Some(n) => format!("`{}`", n.value),
         None if decl.args.len() == 1 => format!("`{}`", node.name.value),
-        None => format!("the {} of `{}`", d.name, node.name.value),
+        None => format!("the {} of `{}`", decl_value.name, node.name.value),
     };
-    let type_ok = match (d.ty, &e.value) {
+    let type_ok = matches!(
+        (decl_value.ty, &entry.value),
         (ValueType::String | ValueType::Country | ValueType::Date, Value::String(_))
-        | (ValueType::Integer, Value::Integer(_))
-        | (ValueType::Float, Value::Integer(_) | Value::Float(_))
-        | (ValueType::Boolean, Value::Bool(_)) => true,
-        _ => false,
-    };
+            | (ValueType::Integer, Value::Integer(_))
+            | (ValueType::Float, Value::Integer(_) | Value::Float(_))
+            | (ValueType::Boolean, Value::Bool(_))
+    );
     if !type_ok {
-        let help = match (&e.value, d.ty) {
+        let help = match (&entry.value, decl_value.ty) {
             (Value::String(s), ValueType::Boolean) if matches!(s.as_str(), "yes" | "true" | "no" | "false") => {
                 Some(format!("write `#{}`", if matches!(s.as_str(), "yes" | "true") { "true" } else { "false" }))
             }
@@ -171,19 +172,22 @@ fn check_value(node: &Node, decl: &NodeDecl, e: &Entry, d: &ValueDecl, out: &mut
             _ => None,
         };
         out.push(
-            Diagnostic::error("schema::type", format!("{what} must be {}", d.ty.article()))
-                .with_label(e.value_span, format!("expected {}, found {}", d.ty.as_str(), e.value.type_name()))
-                .with_help_opt(help.or_else(|| Some(format!("{}: {}", d.name, d.description)))),
+            Diagnostic::error("schema::type", format!("{what} must be {}", decl_value.ty.article()))
+                .with_label(
+                    entry.value_span,
+                    format!("expected {}, found {}", decl_value.ty.as_str(), entry.value.type_name()),
+                )
+                .with_help_opt(help.or_else(|| Some(format!("{}: {}", decl_value.name, decl_value.description)))),
         );
         return;
     }
-    match &e.value {
-        Value::String(s) => check_string(e, d, s, &what, out),
-        Value::Integer(i) => {
-            let low = d.min.is_some_and(|m| *i < m);
-            let high = d.max.is_some_and(|m| *i > m);
+    match &entry.value {
+        Value::String(s) => check_string(entry, decl_value, s, &what, out),
+        Value::Integer(int) => {
+            let low = decl_value.min.is_some_and(|m| *int < m);
+            let high = decl_value.max.is_some_and(|m| *int > m);
             if low || high {
-                let range = match (d.min, d.max) {
+                let range = match (decl_value.min, decl_value.max) {
                     (Some(a), Some(b)) => format!("between {a} and {b}"),
                     (Some(a), None) => format!("at least {a}"),
                     (None, Some(b)) => format!("at most {b}"),
@@ -191,7 +195,7 @@ fn check_value(node: &Node, decl: &NodeDecl, e: &Entry, d: &ValueDecl, out: &mut
                 };
                 out.push(
                     Diagnostic::error("schema::value", format!("{what} must be {range}"))
-                        .with_label(e.value_span, format!("`{i}` is out of range")),
+                        .with_label(entry.value_span, format!("`{int}` is out of range")),
                 );
             }
         }
@@ -238,23 +242,23 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &str, out: &mut Vec<Dia
 /// Is `s` a real calendar date written `YYYY-MM-DD`?
 #[must_use]
 pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let bytes = s.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
     }
     let num = |r: std::ops::Range<usize>| {
         s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<u32>().ok())
     };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
         _ => return false,
     };
-    (1..=days).contains(&d)
+    (1..=days).contains(&day)
 }

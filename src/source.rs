@@ -49,7 +49,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
 
 /// Decodes an environment file. Invalid UTF-8 and binary content are diagnostics on the
 /// file (with the byte offset), not tool failures: the rest of the run goes on.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, (Arc<SourceFile>, Diagnostic)> {
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<(Arc<SourceFile>, Diagnostic)>> {
     match String::from_utf8(bytes) {
         Ok(text) => {
             if let Some(pos) = text.find('\0') {
@@ -61,7 +61,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, (Arc<Source
                 .with_help("environment files are KDL text; check that the right file is selected");
                 // Shown as the visible symbol for NUL; the label covers the first one.
                 let shown = text.replace('\0', "\u{2400}");
-                return Err((SourceFile::new(name, shown), d));
+                return Err(Box::new((SourceFile::new(name, shown), d)));
             }
             Ok(SourceFile::new(name, text))
         }
@@ -77,7 +77,7 @@ pub fn decode(name: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, (Arc<Source
             )
             .with_label(Span::new(pos, shown.len()), "invalid UTF-8 starts here")
             .with_help("KDL files must be UTF-8; re-save the file as UTF-8");
-            Err((SourceFile::new(name, shown), d))
+            Err(Box::new((SourceFile::new(name, shown), d)))
         }
     }
 }

@@ -236,8 +236,13 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<ValueDecl> {
     };
     r.allow_props(node, allowed);
     let (name, _) = r.string_arg(node, "a name")?;
-    let ty = match node.prop("type") {
-        Some(e) => {
+    let Some(type_entry) = node.prop("type") else {
+        r.error("missing-field", format!("`{name}` has no `type=`"), node.name.span, "add `type=\"...\"`");
+        return None;
+    };
+    let ty = {
+        {
+            let e = type_entry;
             let s = r.expect_string(e, "`type`")?;
             if let Some(t) = ValueType::parse(&s) {
                 t
@@ -251,10 +256,6 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<ValueDecl> {
                 );
                 return None;
             }
-        }
-        None => {
-            r.error("missing-field", format!("`{name}` has no `type=`"), node.name.span, "add `type=\"...\"`");
-            return None;
         }
     };
     let flag = |r: &mut Reader, key: &str| node.prop(key).and_then(|e| r.expect_bool(e, key)).unwrap_or(false);
@@ -289,4 +290,43 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<ValueDecl> {
         repeat,
         choices,
     })
+}
+
+impl Vocabulary {
+    /// The vocabulary reference as a Markdown table (the README embeds it; a test keeps it current).
+    #[must_use]
+    pub fn markdown(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::from("| node | in | arguments and properties | meaning |\n|---|---|---|---|\n");
+        for (path, n) in self.all() {
+            let place = if path.is_empty() { "top".to_owned() } else { format!("`{}`", path.join(" > ")) };
+            let mut values: Vec<String> = n.args.iter().map(|a| value_doc(a, None)).collect();
+            values.extend(n.props.iter().map(|p| value_doc(p, Some(&p.name))));
+            let name = if n.repeat { format!("`{}` (repeat)", n.name) } else { format!("`{}`", n.name) };
+            let _ = writeln!(s, "| {name} | {place} | {} | {} |", values.join("; "), n.description.replace('|', "\\|"));
+        }
+        s
+    }
+}
+
+fn value_doc(v: &ValueDecl, prop: Option<&str>) -> String {
+    let ty = if v.choices.is_empty() {
+        v.ty.as_str().to_owned()
+    } else {
+        v.choices.iter().map(|c| format!("`\"{}\"`", c.value)).collect::<Vec<_>>().join(" \\| ")
+    };
+    let mut s = match prop {
+        Some(p) => format!("`{p}=` {ty}"),
+        None => format!("{}: {ty}", v.name),
+    };
+    if prop.is_some() && v.required {
+        s.push_str(" (required)");
+    }
+    if prop.is_none() && !v.required {
+        s.push_str(" (optional)");
+    }
+    if v.repeat {
+        s.push_str(" (one or more)");
+    }
+    s
 }

@@ -50,8 +50,3 @@ pub fn primary_text(file: &Arc<SourceFile>, d: &lync_lint::diag::Diagnostic) -> 
     let s = d.primary_span();
     file.text[s.start..s.end].to_owned()
 }
-
-/// The 1-based line of a diagnostic's primary label.
-pub fn primary_line(file: &Arc<SourceFile>, d: &lync_lint::diag::Diagnostic) -> usize {
-    lync_lint::packtest::line_of(&file.text, d.primary_span().start)
-}

@@ -75,7 +75,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         };
         reports.push(match crate::source::decode(&name, bytes) {
             Ok(file) => crate::engine::check(file, &packs, &opts),
-            Err((file, d)) => FileReport::unknown(file, vec![d]),
+            Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
         });
     }
     let mut out = io::stdout().lock();

@@ -159,13 +159,12 @@ pub fn summary(reports: &[FileReport], color: bool) -> String {
     for r in reports {
         let verdict = match r.verdict {
             Some(Verdict::OnlineRuledOut) => {
-                let rules =
-                    r.diagnostics.iter().filter(|d| d.is_finding && d.rules_out.as_deref() == Some("online")).count();
-                format!(
-                    "{} ({} ruling Lync Online out)",
-                    paint("31", "online-ruled-out"),
-                    plural(rules, "rule", "rules")
-                )
+                let ids = &r.ruled_out_by;
+                let mut by: Vec<String> = ids.iter().take(3).map(|id| format!("`{id}`")).collect();
+                if ids.len() > 3 {
+                    by.push(format!("{} more", ids.len() - 3));
+                }
+                format!("{} by {}", paint("31", "online-ruled-out"), by.join(", "))
             }
             Some(Verdict::OnlineViable) => {
                 let mut s = paint("32", "online-viable");
