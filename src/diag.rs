@@ -79,6 +79,10 @@ pub struct Diagnostic {
     pub is_finding: bool,
     /// The cited source, as people read it: `Title (date)`.
     pub source: Option<String>,
+    /// Set when a waiver suppresses this finding.
+    pub waived: Option<Box<crate::waiver::Waived>>,
+    /// A finding's identity inside its file, for baselines: `voice/pbx-integration[1]`.
+    pub node_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -94,6 +98,8 @@ impl Diagnostic {
             rules_out: None,
             is_finding: false,
             source: None,
+            waived: None,
+            node_path: None,
         }
     }
 

@@ -9,6 +9,59 @@ const SKIP: &[&str] = &[".git", "target", "node_modules"];
 /// The suffix selected in walked directories.
 pub const SUFFIX: &str = ".lync.kdl";
 
+/// Which walked files are selected: the config's `include` and `exclude` globs, matched
+/// against paths relative to `root` (the config's directory).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub root: PathBuf,
+    /// `None`: the default, `*.lync.kdl`.
+    pub include: Option<globset::GlobSet>,
+    pub exclude: Option<globset::GlobSet>,
+}
+
+impl Selection {
+    /// Builds the selection from globs (already checked when the config was loaded).
+    #[must_use]
+    pub fn new(root: PathBuf, include: &[String], exclude: &[String]) -> Self {
+        let set = |globs: &[String]| {
+            if globs.is_empty() {
+                return None;
+            }
+            let mut b = globset::GlobSetBuilder::new();
+            for g in globs {
+                if let Ok(glob) = globset::GlobBuilder::new(g).literal_separator(true).build() {
+                    b.add(glob);
+                }
+            }
+            b.build().ok()
+        };
+        let root = std::path::absolute(&root).unwrap_or(root);
+        Self { root, include: set(include), exclude: set(exclude) }
+    }
+
+    /// The path relative to the root, for glob matching (`None` outside the root).
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(path).ok()?;
+        abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
+
+    fn excluded(&self, path: &Path) -> bool {
+        match (&self.exclude, self.relative(path)) {
+            (Some(ex), Some(rel)) => ex.is_match(&rel),
+            _ => false,
+        }
+    }
+
+    fn selected(&self, path: &Path) -> bool {
+        let by_name = || path.file_name().is_some_and(|n| n.to_string_lossy().ends_with(SUFFIX));
+        let included = match &self.include {
+            Some(inc) => self.relative(path).is_some_and(|rel| inc.is_match(&rel)),
+            None => by_name(),
+        };
+        included && !self.excluded(path)
+    }
+}
+
 /// The outcome of discovery.
 #[derive(Debug, Default)]
 pub struct Discovered {
@@ -21,14 +74,14 @@ pub struct Discovered {
 
 /// Expands `paths` into the files to lint.
 #[must_use]
-pub fn discover(paths: &[PathBuf]) -> Discovered {
+pub fn discover(paths: &[PathBuf], selection: &Selection) -> Discovered {
     let mut out = Discovered::default();
     for path in paths {
         if path == Path::new("-") {
             out.files.push(path.clone());
         } else if path.is_dir() {
             let before = out.files.len();
-            walk(path, &mut out);
+            walk(path, selection, &mut out);
             if out.files.len() == before {
                 out.empty_dirs.push(path.clone());
             }
@@ -41,16 +94,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     out
 }
 
-fn walk(dir: &Path, out: &mut Discovered) {
-    let walker = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && SKIP.iter().any(|s| e.file_name() == *s)));
+fn walk(dir: &Path, selection: &Selection, out: &mut Discovered) {
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0
+            || !(e.file_type().is_dir() && (SKIP.iter().any(|s| e.file_name() == *s) || selection.excluded(e.path())))
+    });
     for entry in walker {
         match entry {
             Ok(e) => {
-                let name = e.file_name().to_string_lossy();
-                if e.file_type().is_file() && name.ends_with(SUFFIX) {
+                let is_file = e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file());
+                if is_file && selection.selected(e.path()) {
                     out.files.push(e.into_path());
                 }
             }

@@ -1,6 +1,7 @@
 //! Checking one environment file: parse, validate, evaluate every policy, and stamp the
 //! findings (severity, target semantics, verdict) in one place.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Label, Severity, SourceFile};
@@ -9,7 +10,7 @@ use crate::eval::{self, Evidence};
 use crate::pack::PackSet;
 use crate::parse::SyntaxError;
 use crate::policy::Policy;
-use crate::vocab::NodeDecl;
+use crate::vocab::{NodeDecl, Vocabulary};
 
 /// The deployment an organization chose (`deployment { target ... }`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +30,40 @@ impl Target {
             "hybrid" => Some(Self::Hybrid),
             _ => None,
         }
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::OnPremises => "on-premises",
+            Self::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// Counts of diagnostics by severity; waived findings are counted apart and nowhere else.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub advice: usize,
+    pub waived: usize,
+}
+
+impl Counts {
+    #[must_use]
+    pub fn of(reports: &[FileReport]) -> Self {
+        let mut c = Self::default();
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            match (&d.waived, d.severity) {
+                (Some(_), _) => c.waived += 1,
+                (None, Severity::Error) => c.errors += 1,
+                (None, Severity::Warning) => c.warnings += 1,
+                (None, Severity::Advice) => c.advice += 1,
+            }
+        }
+        c
     }
 }
 
@@ -70,11 +105,23 @@ impl FileReport {
     }
 }
 
-/// What the command line adds to every file.
+/// A rule's configured severity (`rule "ID" severity="..."` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    /// The rule takes no part.
+    Off,
+    Severity(Severity),
+}
+
+/// What the command line and the configuration add to every file.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// Overrides the files' own `deployment { target }`.
     pub target: Option<Target>,
+    /// Today's date (`YYYY-MM-DD`) for waiver expiry; empty means no waiver ever expires.
+    pub today: String,
+    /// Severity overrides by rule id.
+    pub rules: HashMap<String, RuleSetting>,
 }
 
 /// Converts a parser error into a `kdl::syntax` diagnostic.
@@ -107,10 +154,23 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
     let target = opts
         .target
         .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).and_then(Target::parse));
-    let mut diagnostics: Vec<Diagnostic> = packs.policies.iter().filter_map(|p| finding(p, doc)).collect();
+    let mut diagnostics: Vec<Diagnostic> = packs
+        .policies
+        .iter()
+        .filter_map(|p| {
+            let severity = match opts.rules.get(&p.id) {
+                Some(RuleSetting::Off) => return None,
+                Some(RuleSetting::Severity(s)) => *s,
+                None => p.severity,
+            };
+            finding(p, doc, severity, &packs.vocab)
+        })
+        .collect();
+    crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today);
     let ruled_out_by: Vec<String> = diagnostics
         .iter()
-        .filter(|d| d.is_finding && d.severity == Severity::Error && d.rules_out.as_deref() == Some("online"))
+        .filter(|d| d.is_finding && d.waived.is_none())
+        .filter(|d| d.severity == Severity::Error && d.rules_out.as_deref() == Some("online"))
         .map(|d| d.code.clone())
         .collect();
     let verdict = if ruled_out_by.is_empty() { Verdict::OnlineViable } else { Verdict::OnlineRuledOut };
@@ -163,7 +223,7 @@ fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Optio
 }
 
 /// Evaluates one policy; the finding when it fires.
-fn finding(p: &Policy, doc: &Document) -> Option<Diagnostic> {
+fn finding(p: &Policy, doc: &Document, severity: Severity, vocab: &Vocabulary) -> Option<Diagnostic> {
     let evidence = eval::dedup(eval::eval(&p.when, doc)?);
     let first = evidence.first();
     let labels = evidence
@@ -176,7 +236,7 @@ fn finding(p: &Policy, doc: &Document) -> Option<Diagnostic> {
     let help = p.helps.iter().find(|h| h.when.as_ref().is_none_or(|q| !q.select(doc).is_empty()));
     Some(Diagnostic {
         code: p.id.clone(),
-        severity: p.severity,
+        severity,
         message: eval::interpolate(&p.message, first),
         labels,
         help: help.map(|h| h.text.clone()),
@@ -187,7 +247,31 @@ fn finding(p: &Policy, doc: &Document) -> Option<Diagnostic> {
             Some(d) => format!("{} ({d})", s.title),
             None => s.title.clone(),
         }),
+        waived: None,
+        node_path: first.and_then(|ev| node_path(&doc.nodes, &vocab.nodes, ev.node)),
     })
+}
+
+/// The path of `target` in the document: node names joined by `/`, with a 1-based index
+/// among same-named siblings for nodes the vocabulary lets repeat (`site[2]/...`). It
+/// identifies a finding across edits that do not touch the node's place.
+fn node_path(nodes: &[Node], decls: &[NodeDecl], target: &Node) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for n in nodes {
+        let index = counts.entry(n.name.value.as_str()).or_insert(0);
+        *index += 1;
+        let decl = decls.iter().find(|d| d.name == n.name.value);
+        let step =
+            if decl.is_some_and(|d| d.repeat) { format!("{}[{index}]", n.name.value) } else { n.name.value.clone() };
+        if std::ptr::eq(n, target) {
+            return Some(step);
+        }
+        let children = decl.map_or(&[][..], |d| &d.children[..]);
+        if let Some(rest) = node_path(n.children(), children, target) {
+            return Some(format!("{step}/{rest}"));
+        }
+    }
+    None
 }
 
 /// The node's head (name and entries), which is what users read as "this line".

@@ -27,7 +27,9 @@ fn check_siblings(
     let mut seen: HashMap<&str, &Node> = HashMap::new();
     for node in nodes {
         let name = node.name.value.as_str();
-        let Some(decl) = decls.iter().find(|d| d.name == name) else {
+        // The engine's own nodes (`waiver`) are known at the top level of every file.
+        let core = if parent.is_none() { crate::waiver::core_decls() } else { &[] };
+        let Some(decl) = decls.iter().chain(core).find(|d| d.name == name) else {
             out.push(unknown_node(node, decls, parent, vocab));
             continue;
         };

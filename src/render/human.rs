@@ -113,28 +113,7 @@ pub fn render_diagnostic(file: &Arc<SourceFile>, diag: &Diagnostic, style: Style
     out
 }
 
-/// Counts of diagnostics by severity.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
-    pub errors: usize,
-    pub warnings: usize,
-    pub advice: usize,
-}
-
-impl Counts {
-    #[must_use]
-    pub fn of(reports: &[FileReport]) -> Self {
-        let mut c = Self::default();
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => c.errors += 1,
-                Severity::Warning => c.warnings += 1,
-                Severity::Advice => c.advice += 1,
-            }
-        }
-        c
-    }
-}
+pub use crate::engine::Counts;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -150,11 +129,12 @@ pub fn summary(reports: &[FileReport], color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {}, {}, {}",
+        "{}: {}, {}, {}{}",
         paint("1", &format!("checked {}", plural(reports.len(), "file", "files"))),
         plural(c.errors, "error", "errors"),
         plural(c.warnings, "warning", "warnings"),
         plural(c.advice, "advice", "advice"),
+        if c.waived > 0 { format!(", {} waived", c.waived) } else { String::new() },
     );
     for r in reports {
         let verdict = match r.verdict {
@@ -174,11 +154,31 @@ pub fn summary(reports: &[FileReport], color: bool) -> String {
                 s
             }
             None => {
-                let n = r.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+                let n = r.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
                 format!("{} ({} to fix first)", paint("33", "no verdict"), plural(n, "error", "errors"))
             }
         };
         let _ = writeln!(out, "  {}: {verdict}", r.file.name);
+        for d in r.diagnostics.iter().filter(|d| d.waived.is_some()) {
+            let _ = writeln!(out, "    {}", waived_line(d));
+        }
     }
     out
+}
+
+/// `waived `RULE`: reason (owner, until DATE)` for the summary.
+fn waived_line(d: &Diagnostic) -> String {
+    let Some(w) = &d.waived else { return String::new() };
+    let mut extra = Vec::new();
+    if let Some(o) = &w.owner {
+        extra.push(format!("owner {o}"));
+    }
+    if let Some(e) = &w.expires {
+        extra.push(format!("until {e}"));
+    }
+    if let Some(t) = &w.ticket {
+        extra.push(format!("ticket {t}"));
+    }
+    let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
+    format!("waived `{}`: {}{extra}", d.code, w.reason)
 }

@@ -1,0 +1,95 @@
+//! Baselines: adopt the linter on an existing repository by recording today's findings and
+//! reporting only new ones.
+//!
+//! A finding's identity is its rule, file and node path (`voice/pbx-integration[1]`), not its
+//! line, so it survives unrelated edits above it. The file format (JSON):
+//!
+//! ```json
+//! {"version": 1, "findings": [{"rule": "federation/xmpp", "file": "envs/a.lync.kdl", "path": "federation/xmpp[1]"}]}
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::FileReport;
+
+/// One recorded finding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct Entry {
+    pub rule: String,
+    pub file: String,
+    pub path: String,
+}
+
+/// A baseline file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// What applying a baseline did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Applied {
+    /// Findings hidden because the baseline has them.
+    pub baselined: usize,
+    /// Baseline entries of checked files that no longer occur.
+    pub fixed: Vec<Entry>,
+}
+
+fn entry(file: &str, d: &crate::diag::Diagnostic) -> Option<Entry> {
+    (d.is_finding && d.waived.is_none()).then(|| Entry {
+        rule: d.code.clone(),
+        file: file.to_owned(),
+        path: d.node_path.clone().unwrap_or_default(),
+    })
+}
+
+impl Baseline {
+    /// Records every unwaived finding of `reports`.
+    #[must_use]
+    pub fn record(reports: &[FileReport]) -> Self {
+        let mut findings: Vec<Entry> =
+            reports.iter().flat_map(|r| r.diagnostics.iter().filter_map(|d| entry(&r.file.name, d))).collect();
+        findings.sort();
+        Self { version: 1, findings }
+    }
+
+    /// Parses a baseline file's text.
+    ///
+    /// # Errors
+    /// When the text is not a version-1 baseline.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let b: Self = serde_json::from_str(text).map_err(|e| format!("not a lync-lint baseline: {e}"))?;
+        if b.version == 1 { Ok(b) } else { Err(format!("unsupported baseline version {}", b.version)) }
+    }
+
+    /// The file's text.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// Removes the findings the baseline records (each entry hides one finding).
+    pub fn apply(&self, reports: &mut [FileReport]) -> Applied {
+        let mut left = self.findings.clone();
+        let mut applied = Applied::default();
+        for r in reports.iter_mut() {
+            let name = r.file.name.clone();
+            r.diagnostics.retain(|d| {
+                let Some(e) = entry(&name, d) else { return true };
+                match left.iter().position(|x| *x == e) {
+                    Some(i) => {
+                        left.swap_remove(i);
+                        applied.baselined += 1;
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+        let checked: Vec<&str> = reports.iter().map(|r| r.file.name.as_str()).collect();
+        applied.fixed = left.into_iter().filter(|e| checked.contains(&e.file.as_str())).collect();
+        applied.fixed.sort();
+        applied
+    }
+}
