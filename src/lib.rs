@@ -9,7 +9,9 @@
 //!          -> eval (policies) -> engine (findings, verdict) -> render (human, ...)
 //! ```
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod doc;
@@ -24,3 +26,4 @@ pub mod render;
 pub mod schema;
 pub mod source;
 pub mod vocab;
+pub mod waiver;

@@ -1,17 +1,25 @@
 //! Policy tests (SPEC §9): `test` nodes in a pack's `*.test.kdl` files, each with an inline
 //! environment and expectations (`fires`, `quiet`, `verdict`, `target`).
 //!
-//! This module decodes and runs them and computes rule coverage; it reports through plain
-//! data so the CLI and `cargo test` can both present the results.
+//! This module runs them (`decode` turns test files into [`PackTest`]s), checks that every
+//! policy's `example` fires its own rule, and computes rule coverage: the rules of the packs
+//! under test that no test makes fire, and those that no test keeps quiet. It reports through
+//! plain data; `report` writes that data as JSON or `JUnit`, the CLI draws the human output.
+
+mod decode;
+pub mod report;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, SourceFile, did_you_mean};
-use crate::doc::{Document, Node, Span};
-use crate::engine::{CheckOptions, FileReport, Target, check_doc};
+pub use decode::load;
+
+use crate::diag::{Diagnostic, FileDiagnostics, SourceFile};
+use crate::doc::{Document, Span};
+use crate::engine::{CheckOptions, FileReport, Target, check, check_doc};
 use crate::pack::PackSet;
 use crate::pack::read::Reader;
+use crate::policy::Policy;
 
 /// One expectation of a test.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +35,8 @@ pub struct PackTest {
     pub name: String,
     pub file: Arc<SourceFile>,
     pub span: Span,
+    /// The span of the test's name.
+    pub name_span: Span,
     pub env: Document,
     /// The line of `env {` in the test file (1-based); env lines count from the next one.
     pub env_line: usize,
@@ -38,10 +48,27 @@ pub struct PackTest {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub test: String,
+    /// The file the failed expectation points into (a test file, or a policy file for an
+    /// `example`).
     pub file: Arc<SourceFile>,
-    /// The failed expectation, as a diagnostic into the test file.
+    /// The failed expectation, as a diagnostic into `file`.
     pub diagnostic: Diagnostic,
+    /// What checking the environment produced (its own file is `report.file`).
     pub report: FileReport,
+    /// The line of `env {` in `report.file` (0 when the environment is a file of its own).
+    pub env_line: usize,
+}
+
+/// A test or an example that ran.
+#[derive(Debug, Clone)]
+pub struct TestResult {
+    pub name: String,
+    pub file: Arc<SourceFile>,
+    /// The test node (or the policy's `example` field).
+    pub span: Span,
+    /// `true` for a policy's `example`, `false` for a `test` node.
+    pub example: bool,
+    pub failures: Vec<Failure>,
 }
 
 /// The result of running tests.
@@ -52,6 +79,40 @@ pub struct Outcome {
     /// Rules that no test makes fire / keeps quiet.
     pub never_fired: Vec<String>,
     pub never_quiet: Vec<String>,
+    /// Every test and example that ran, in order.
+    pub results: Vec<TestResult>,
+    /// The rules coverage was computed for (those of the packs under test).
+    pub rules: Vec<String>,
+    /// Only the tests matching a filter ran: coverage is partial.
+    pub filtered: bool,
+}
+
+impl Outcome {
+    /// The number of tests and examples with at least one failure.
+    #[must_use]
+    pub fn failed(&self) -> usize {
+        self.results.iter().filter(|r| !r.failures.is_empty()).count()
+    }
+}
+
+/// Which tests to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The packs under test (indices into [`PackSet::packs`]); `None` is every loaded pack.
+    /// Only their tests and examples run, and coverage counts only their rules.
+    pub packs: Option<Vec<usize>>,
+    /// Run only the tests (and examples) whose name contains this text.
+    pub filter: Option<String>,
+}
+
+impl RunOptions {
+    fn selects(&self, pack: Option<usize>) -> bool {
+        self.packs.as_ref().is_none_or(|sel| pack.is_some_and(|p| sel.contains(&p)))
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        self.filter.as_ref().is_none_or(|f| name.contains(f.as_str()))
+    }
 }
 
 /// 1-based line of a byte offset.
@@ -60,192 +121,139 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
-/// Decodes the tests of one test file; mistakes are reported with spans.
-pub fn load(file: &Arc<SourceFile>, packs: &PackSet, r: &mut Reader) -> Vec<PackTest> {
-    let doc = match crate::parse::parse(&file.text) {
-        Ok(d) => d,
-        Err(errs) => {
-            r.diagnostics.extend(errs.into_iter().map(crate::engine::syntax_diagnostic));
-            return Vec::new();
-        }
-    };
-    let mut out = Vec::new();
-    for node in &doc.nodes {
-        if node.name.value != "test" {
-            r.unknown_child(node, "a test file", &["test"]);
-            continue;
-        }
-        if let Some(t) = load_test(file, node, packs, r) {
-            out.push(t);
-        }
-    }
-    out
-}
-
-fn rule_name(n: &Node, packs: &PackSet, r: &mut Reader) -> Option<(String, Span)> {
-    let (rule, span) = r.string_arg(n, "a rule id")?;
-    if packs.policy(&rule).is_none() {
-        let help =
-            did_you_mean(&rule, packs.policies.iter().map(|p| p.id.as_str())).map(|s| format!("did you mean `{s}`?"));
-        r.error_help("unknown-rule", format!("unknown rule `{rule}`"), span, "no such rule", help);
-        return None;
-    }
-    Some((rule, span))
-}
-
-fn load_test(file: &Arc<SourceFile>, node: &Node, packs: &PackSet, r: &mut Reader) -> Option<PackTest> {
-    r.allow_props(node, &[]);
-    let (name, _) = r.string_arg(node, "a test name")?;
-    let mut env = None;
-    let mut target = None;
-    let mut expects = Vec::new();
-    for f in node.children() {
-        match f.name.value.as_str() {
-            "env" => {
-                r.allow_props(f, &[]);
-                env = Some((Document { nodes: f.children().to_vec() }, line_of(&file.text, f.span.start)));
-            }
-            "fires" => {
-                r.allow_props(f, &["line"]);
-                let line = f.prop("line").and_then(|e| r.expect_int(e, "`line`")).and_then(|l| usize::try_from(l).ok());
-                if let Some((rule, span)) = rule_name(f, packs, r) {
-                    expects.push(Expect::Fires { rule, line, span });
-                }
-            }
-            "quiet" => {
-                r.allow_props(f, &[]);
-                if let Some((rule, span)) = rule_name(f, packs, r) {
-                    expects.push(Expect::Quiet { rule, span });
-                }
-            }
-            "verdict" => {
-                r.allow_props(f, &[]);
-                if let Some((verdict, span)) = r.string_arg(f, "a verdict") {
-                    if verdict == "online-ruled-out" || verdict == "online-viable" {
-                        expects.push(Expect::Verdict { verdict, span });
-                    } else {
-                        r.error(
-                            "value",
-                            format!("unknown verdict `{verdict}`"),
-                            span,
-                            "expected `online-ruled-out` or `online-viable`",
-                        );
-                    }
-                }
-            }
-            "target" => {
-                r.allow_props(f, &[]);
-                if let Some((t, span)) = r.string_arg(f, "a target") {
-                    target = Target::parse(&t);
-                    if target.is_none() {
-                        r.error(
-                            "value",
-                            format!("unknown target `{t}`"),
-                            span,
-                            "expected `online`, `on-premises` or `hybrid`",
-                        );
-                    }
-                }
-            }
-            _ => r.unknown_child(f, "test", &["env", "fires", "quiet", "verdict", "target"]),
-        }
-    }
-    let Some((env, env_line)) = env else {
-        r.error("missing-field", format!("test `{name}` has no `env` block"), node.name.span, "add `env { ... }`");
-        return None;
-    };
-    Some(PackTest { name, file: file.clone(), span: node.span, env, env_line, target, expects })
-}
-
 /// Runs one test; the failed expectations.
 #[must_use]
 pub fn run(t: &PackTest, packs: &PackSet) -> Vec<Failure> {
-    let report = check_doc(t.file.clone(), &t.env, packs, &CheckOptions { target: t.target });
-    let finding = |rule: &str| report.diagnostics.iter().find(|d| d.is_finding && d.code == rule);
-    let fail = |message: String, span: Span, label: &str| Failure {
+    let report =
+        check_doc(t.file.clone(), &t.env, packs, &CheckOptions { target: t.target, ..CheckOptions::default() });
+    let fail = |message: String, span: Span, label: String| Failure {
         test: t.name.clone(),
         file: t.file.clone(),
         diagnostic: Diagnostic::error("test::failed", message).with_label(span, label),
         report: report.clone(),
+        env_line: t.env_line,
     };
-    let mut failures = Vec::new();
     if report.verdict.is_none() {
-        let span = t.span;
-        failures.push(fail(
-            format!("test `{}`: the environment is not valid", t.name),
-            span,
-            "its env block has errors",
-        ));
-        return failures;
+        let label = "its env block has errors".to_owned();
+        return vec![fail(format!("test `{}`: the environment is not valid", t.name), t.span, label)];
     }
+    let mut failures = Vec::new();
     for e in &t.expects {
-        match e {
-            Expect::Fires { rule, line, span } => match finding(rule) {
-                None => failures.push(fail(format!("`{rule}` did not fire"), *span, "expected to fire")),
-                Some(d) => {
-                    let got = line_of(&t.file.text, d.primary_span().start).saturating_sub(t.env_line);
-                    if let Some(want) = line
-                        && *want != got
-                    {
-                        failures.push(fail(
-                            format!("`{rule}` fired on env line {got}, not line {want}"),
-                            *span,
-                            "expected line",
-                        ));
-                    }
-                }
-            },
-            Expect::Quiet { rule, span } => {
-                if finding(rule).is_some() {
-                    failures.push(fail(format!("`{rule}` fired but should stay quiet"), *span, "expected quiet"));
-                }
-            }
-            Expect::Verdict { verdict, span } => {
-                let got = report.verdict.map_or("none", |v| v.as_str());
-                if got != verdict {
-                    failures.push(fail(format!("verdict is `{got}`, not `{verdict}`"), *span, "expected verdict"));
-                }
-            }
+        if let Some((message, span, label)) = check_expect(e, &report, t) {
+            failures.push(fail(message, span, label));
         }
     }
     failures
 }
 
-/// Runs every test of the loaded packs and computes coverage.
+/// The unwaived finding of `rule` in `report`.
+fn finding<'r>(report: &'r FileReport, rule: &str) -> Option<&'r Diagnostic> {
+    report.diagnostics.iter().find(|d| d.is_finding && d.code == rule && d.waived.is_none())
+}
+
+/// `None` when the expectation holds; else the failure's message, span and label.
+fn check_expect(e: &Expect, report: &FileReport, t: &PackTest) -> Option<(String, Span, String)> {
+    match e {
+        Expect::Fires { rule, line, span } => {
+            let Some(d) = finding(report, rule) else {
+                return Some((format!("`{rule}` did not fire"), *span, "expected to fire".to_owned()));
+            };
+            let got = line_of(&t.file.text, d.primary_span().start).saturating_sub(t.env_line);
+            line.filter(|want| *want != got).map(|want| {
+                (
+                    format!("`{rule}` fired on env line {got}, not line {want}"),
+                    *span,
+                    format!("expected on env line {want}"),
+                )
+            })
+        }
+        Expect::Quiet { rule, span } => finding(report, rule)
+            .map(|_| (format!("`{rule}` fired but should stay quiet"), *span, "expected to stay quiet".to_owned())),
+        Expect::Verdict { verdict, span } => {
+            let got = report.verdict.map_or("none", |v| v.as_str());
+            (got != verdict)
+                .then(|| (format!("verdict is `{got}`, not `{verdict}`"), *span, "expected verdict".to_owned()))
+        }
+    }
+}
+
+/// Checks that a policy's `example` is a valid environment that makes the policy fire.
+#[must_use]
+pub fn run_example(p: &Policy, packs: &PackSet) -> Option<TestResult> {
+    let example = p.example.as_deref()?;
+    let policy_file = packs.files.get(p.file)?;
+    let env = SourceFile::new(format!("{} (example of `{}`)", policy_file.name, p.id), example);
+    let report = check(env, packs, &CheckOptions::default());
+    let message = if report.verdict.is_none() {
+        Some(format!("the example of `{}` is not a valid environment", p.id))
+    } else if finding(&report, &p.id).is_none() {
+        Some(format!("the example of `{}` does not make it fire", p.id))
+    } else {
+        None
+    };
+    let span = p.example_span.unwrap_or(p.id_span);
+    let name = format!("{} (example)", p.id);
+    let failures = message
+        .map(|m| Failure {
+            test: name.clone(),
+            file: policy_file.clone(),
+            diagnostic: Diagnostic::error("test::failed", m).with_label(span, "this example"),
+            report,
+            env_line: 0,
+        })
+        .into_iter()
+        .collect();
+    Some(TestResult { name, file: policy_file.clone(), span, example: true, failures })
+}
+
+/// Runs every test and example of every loaded pack and computes coverage.
 ///
 /// # Errors
 /// The diagnostics of broken test files.
-pub fn run_all(packs: &PackSet) -> Result<Outcome, Vec<crate::diag::FileDiagnostics>> {
-    let mut errors = Vec::new();
-    let mut tests = Vec::new();
-    for file in &packs.tests {
-        let mut r = Reader::new("test");
-        tests.extend(load(file, packs, &mut r));
-        if r.has_errors() {
-            errors.push(crate::diag::FileDiagnostics { file: file.clone(), diagnostics: r.diagnostics });
-        }
-    }
+pub fn run_all(packs: &PackSet) -> Result<Outcome, Vec<FileDiagnostics>> {
+    run_selected(packs, &RunOptions::default())
+}
+
+/// Runs the tests and examples `opts` selects and computes coverage for the packs under test.
+///
+/// # Errors
+/// The diagnostics of broken test files (of the packs under test).
+pub fn run_selected(packs: &PackSet, opts: &RunOptions) -> Result<Outcome, Vec<FileDiagnostics>> {
+    let (tests, errors) = decode_selected(packs, opts);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut out = Outcome::default();
+    let under_test: Vec<&Policy> = packs.policies.iter().filter(|p| opts.selects(packs.pack_of(p))).collect();
+    let mut out = Outcome {
+        rules: under_test.iter().map(|p| p.id.clone()).collect(),
+        filtered: opts.filter.is_some(),
+        ..Outcome::default()
+    };
     let mut fired = BTreeSet::new();
     let mut quiet = BTreeSet::new();
-    for t in &tests {
+    for t in tests.iter().filter(|t| opts.matches(&t.name)) {
         let failures = run(t, packs);
-        if failures.is_empty() {
-            out.passed += 1;
-            for e in &t.expects {
-                match e {
-                    Expect::Fires { rule, .. } => fired.insert(rule.clone()),
-                    Expect::Quiet { rule, .. } => quiet.insert(rule.clone()),
-                    Expect::Verdict { .. } => false,
-                };
-            }
+        // Coverage counts the rule expectations that held.
+        for e in &t.expects {
+            let failed = failures.iter().any(|f| f.diagnostic.primary_span() == expect_span(e));
+            match e {
+                Expect::Fires { rule, .. } if !failed => fired.insert(rule.clone()),
+                Expect::Quiet { rule, .. } if !failed => quiet.insert(rule.clone()),
+                _ => false,
+            };
         }
-        out.failures.extend(failures);
+        out.results.push(TestResult {
+            name: t.name.clone(),
+            file: t.file.clone(),
+            span: t.span,
+            example: false,
+            failures,
+        });
     }
-    for p in &packs.policies {
+    for p in &under_test {
+        if opts.matches(&format!("{} (example)", p.id)) {
+            out.results.extend(run_example(p, packs));
+        }
         if !fired.contains(&p.id) {
             out.never_fired.push(p.id.clone());
         }
@@ -253,5 +261,36 @@ pub fn run_all(packs: &PackSet) -> Result<Outcome, Vec<crate::diag::FileDiagnost
             out.never_quiet.push(p.id.clone());
         }
     }
+    out.passed = out.results.iter().filter(|r| r.failures.is_empty()).count();
+    out.failures = out.results.iter().flat_map(|r| r.failures.iter().cloned()).collect();
     Ok(out)
+}
+
+/// Decodes the test files of the packs `opts` selects: the tests, and the diagnostics of the
+/// broken files. With a vocabulary that did not parse, unknown names in environments are not
+/// reported (they would only repeat the vocabulary's error).
+#[must_use]
+pub fn decode_selected(packs: &PackSet, opts: &RunOptions) -> (Vec<PackTest>, Vec<FileDiagnostics>) {
+    let mut errors = Vec::new();
+    let mut tests = Vec::new();
+    for (i, file) in packs.tests.iter().enumerate() {
+        if !opts.selects(packs.test_packs.get(i).copied()) {
+            continue;
+        }
+        let mut r = Reader::new("test");
+        tests.extend(load(file, packs, &mut r));
+        if packs.vocab_broken {
+            r.diagnostics.retain(|d| !d.code.starts_with("schema::unknown-"));
+        }
+        if r.has_errors() {
+            errors.push(FileDiagnostics { file: file.clone(), diagnostics: r.diagnostics });
+        }
+    }
+    (tests, errors)
+}
+
+fn expect_span(e: &Expect) -> Span {
+    match e {
+        Expect::Fires { span, .. } | Expect::Quiet { span, .. } | Expect::Verdict { span, .. } => *span,
+    }
 }

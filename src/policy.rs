@@ -1,10 +1,14 @@
 //! The policy language (SPEC §3): decoding `policy` nodes into [`Policy`] data.
 //!
-//! Every mistake is a `policy::*` diagnostic with a span into the policy file; selectors are
-//! checked against the vocabulary so a misspelled node name cannot make a rule silently dead.
+//! Every mistake is a `policy::*` diagnostic with a span into the policy file, and decoding
+//! goes on after one, so a single run reports every mistake. Conditions and selectors are
+//! decoded in `when`, where selectors are checked against the vocabulary so a misspelled node
+//! name cannot make a rule silently dead. Evaluation is `eval`'s job, not this module's.
+
+mod when;
 
 use crate::diag::{Severity, did_you_mean};
-use crate::doc::{Entry, Node, Span};
+use crate::doc::{Node, Span};
 use crate::kql::Query;
 use crate::pack::read::{Reader, inner_span};
 use crate::vocab::Vocabulary;
@@ -24,12 +28,21 @@ pub enum Condition {
 pub struct Sel {
     pub query: Query,
     pub text: String,
+    /// Extension: `missing="PROP"` on `match`/`count` keeps only the selected nodes that lack
+    /// property `PROP` (or, for `missing="val()"`, any argument). KQL itself cannot select
+    /// by absence.
+    pub missing: Option<String>,
 }
 
 impl Sel {
+    /// The nodes the selector matches (without the `missing=` property, when one is given).
     #[must_use]
     pub fn select<'a>(&self, doc: &'a crate::doc::Document) -> Vec<&'a Node> {
-        self.query.select(doc)
+        let mut nodes = self.query.select(doc);
+        if let Some(key) = &self.missing {
+            nodes.retain(|n| if key == "val()" { n.arg(0).is_none() } else { n.prop(key).is_none() });
+        }
+        nodes
     }
 }
 
@@ -65,6 +78,8 @@ pub struct Policy {
     pub helps: Vec<Help>,
     pub sources: Vec<Source>,
     pub example: Option<String>,
+    /// The `example` field's span in the policy file.
+    pub example_span: Option<Span>,
 }
 
 const FIELDS: &[&str] =
@@ -86,32 +101,52 @@ pub fn load_file(src: &str, nodes: &[Node], file: usize, vocab: &Vocabulary, r: 
     out
 }
 
+/// The policy's id; a malformed one is reported (and kept, so its fields are still checked).
+fn policy_id(node: &Node, r: &mut Reader) -> Option<(String, Span)> {
+    let (id, span) = r.string_arg(node, "a rule id")?;
+    let valid = |part: &str| {
+        !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !id.split('/').all(valid) {
+        r.error_help(
+            "id",
+            format!("`{id}` is not a valid rule id"),
+            span,
+            "invalid id",
+            Some("rule ids are lowercase words, digits and `-`, grouped with `/`: `acme/datacenter-country`".into()),
+        );
+    }
+    Some((id, span))
+}
+
+impl Policy {
+    /// A policy with an id and defaults, before its fields are decoded.
+    fn new(id: String, id_span: Span, file: usize) -> Self {
+        Self {
+            id,
+            id_span,
+            file,
+            title: String::new(),
+            severity: Severity::Error,
+            rules_out: None,
+            waivable: true,
+            when: Condition::All(Vec::new()),
+            message: String::new(),
+            label: None,
+            helps: Vec::new(),
+            sources: Vec::new(),
+            example: None,
+            example_span: None,
+        }
+    }
+}
+
+/// Decodes one policy. Without a usable id its fields are still checked, then it is dropped.
 fn load_policy(src: &str, node: &Node, file: usize, vocab: &Vocabulary, r: &mut Reader) -> Option<Policy> {
     r.allow_props(node, &[]);
-    let (id, id_span) = r.string_arg(node, "a rule id")?;
-    if !id
-        .split('/')
-        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
-    {
-        r.error("id", format!("`{id}` is not a valid rule id"), id_span, "invalid id");
-    }
+    let (id, id_span) = policy_id(node, r).unwrap_or_default();
+    let mut p = Policy::new(id, id_span, file);
     let mut seen: Vec<(&str, Span)> = Vec::new();
-    let mut p = Policy {
-        id,
-        id_span,
-        file,
-        title: String::new(),
-        severity: Severity::Error,
-        rules_out: None,
-        waivable: true,
-        when: Condition::All(Vec::new()),
-        message: String::new(),
-        label: None,
-        helps: Vec::new(),
-        sources: Vec::new(),
-        example: None,
-    };
-    let mut has_when = false;
     for f in node.children() {
         let name = f.name.value.as_str();
         if !FIELDS.contains(&name) {
@@ -125,239 +160,157 @@ fn load_policy(src: &str, node: &Node, file: usize, vocab: &Vocabulary, r: &mut 
             }
             seen.push((name, f.name.span));
         }
-        match name {
-            "title" => p.title = text_field(f, r).unwrap_or_default(),
-            "message" => p.message = text_field(f, r).inspect(|m| check_template(src, f, m, r)).unwrap_or_default(),
-            "label" => p.label = text_field(f, r).inspect(|m| check_template(src, f, m, r)),
-            "example" => p.example = text_field(f, r),
-            "rules-out" => p.rules_out = text_field(f, r),
-            "severity" => {
-                if let Some((s, span)) = r.string_arg(f, "a severity") {
-                    match Severity::parse(&s) {
-                        Some(sev) => p.severity = sev,
-                        None => r.error_help(
-                            "severity",
-                            format!("unknown severity `{s}`"),
-                            span,
-                            "not a severity",
-                            Some(did_you_mean(&s, ["error", "warning", "advice"]).map_or_else(
-                                || "severities: `error`, `warning`, `advice`".to_owned(),
-                                |s| format!("did you mean `{s}`?"),
-                            )),
-                        ),
-                    }
-                }
-            }
-            "waivable" => {
-                r.allow_props(f, &[]);
-                if let Some(e) = f.arg(0) {
-                    p.waivable = r.expect_bool(e, "`waivable`").unwrap_or(true);
-                }
-            }
-            "when" => {
-                has_when = true;
-                if let Some(c) = load_when(src, f, vocab, r) {
-                    p.when = c;
-                }
-            }
-            "help" => {
-                r.allow_props(f, &["when"]);
-                let when = f.prop("when").and_then(|e| query(src, e, vocab, r));
-                if let Some((text, _)) = r.string_arg(f, "a help text") {
-                    p.helps.push(Help { when, text });
-                }
-            }
-            "source" => {
-                r.allow_props(f, &["url", "date"]);
-                let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`"));
-                let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`"));
-                if let (Some(d), Some(e)) = (&date, f.prop("date"))
-                    && !crate::schema::is_date(d)
-                {
-                    r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
-                }
-                if let Some((title, _)) = r.string_arg(f, "a source title") {
-                    p.sources.push(Source { title, url, date });
-                }
-            }
-            _ => {}
+        field(src, f, &mut p, vocab, r);
+    }
+    for field in ["title", "message", "when"] {
+        if !seen.iter().any(|(n, _)| *n == field) {
+            let what = if p.id.is_empty() { "this policy".to_owned() } else { format!("policy `{}`", p.id) };
+            r.error("missing-field", format!("{what} has no `{field}`"), node.name.span, format!("add `{field}`"));
         }
     }
-    for (field, present) in [("title", !p.title.is_empty()), ("message", !p.message.is_empty()), ("when", has_when)] {
-        if !present {
-            r.error(
-                "missing-field",
-                format!("policy `{}` has no `{field}`", p.id),
-                node.name.span,
-                format!("add `{field}`"),
-            );
-        }
-    }
-    Some(p)
+    (!p.id.is_empty()).then_some(p)
 }
 
-/// A field holding one string: title, message, label, example, rules-out.
+/// Decodes one field of a policy into `p`.
+fn field(src: &str, f: &Node, p: &mut Policy, vocab: &Vocabulary, r: &mut Reader) {
+    match f.name.value.as_str() {
+        "title" => p.title = text_field(f, r).unwrap_or_default(),
+        "message" => p.message = text_field(f, r).inspect(|m| check_template(src, f, m, vocab, r)).unwrap_or_default(),
+        "label" => p.label = text_field(f, r).inspect(|m| check_template(src, f, m, vocab, r)),
+        "example" => {
+            p.example = text_field(f, r);
+            p.example_span = Some(f.head_span());
+        }
+        "rules-out" => p.rules_out = rules_out(f, vocab, r),
+        "severity" => {
+            r.allow_props(f, &[]);
+            if let Some((s, span)) = r.string_arg(f, "a severity") {
+                match Severity::parse(&s) {
+                    Some(sev) => p.severity = sev,
+                    None => r.error_help(
+                        "severity",
+                        format!("unknown severity `{s}`"),
+                        span,
+                        "not a severity",
+                        Some(did_you_mean(&s, ["error", "warning", "advice"]).map_or_else(
+                            || "severities: `error`, `warning`, `advice`".to_owned(),
+                            |s| format!("did you mean `{s}`?"),
+                        )),
+                    ),
+                }
+            }
+        }
+        "waivable" => {
+            r.allow_props(f, &[]);
+            if let Some(e) = r.single_arg(f, "`#true` or `#false`") {
+                p.waivable = r.expect_bool(e, "`waivable`").unwrap_or(true);
+            }
+        }
+        "when" => {
+            if let Some(c) = when::load_when(src, f, vocab, r) {
+                p.when = c;
+            }
+        }
+        "help" => {
+            r.allow_props(f, &["when"]);
+            let cond = f.prop("when").and_then(|e| when::query(src, e, vocab, r));
+            if let Some((text, _)) = r.string_arg(f, "a help text") {
+                p.helps.push(Help { when: cond, text });
+            }
+        }
+        "source" => source(f, p, r),
+        _ => {}
+    }
+}
+
+fn source(f: &Node, p: &mut Policy, r: &mut Reader) {
+    r.allow_props(f, &["url", "date"]);
+    let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`"));
+    let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`"));
+    if let (Some(d), Some(e)) = (&date, f.prop("date"))
+        && !crate::schema::is_date(d)
+    {
+        r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
+    }
+    if let Some((title, _)) = r.string_arg(f, "a source title") {
+        p.sources.push(Source { title, url, date });
+    }
+}
+
+/// A field holding one string: title, message, label, example.
 fn text_field(f: &Node, r: &mut Reader) -> Option<String> {
     r.allow_props(f, &[]);
     r.string_arg(f, "a string").map(|(s, _)| s)
 }
 
-/// Checks the `{...}` placeholders of a message or label.
-fn check_template(src: &str, f: &Node, text: &str, r: &mut Reader) {
-    let Some(entry) = f.arg(0) else { return };
+/// `rules-out`: one of the deployment targets the vocabulary declares, when it declares them.
+fn rules_out(f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<String> {
+    r.allow_props(f, &[]);
+    let (value, span) = r.string_arg(f, "a deployment target")?;
+    let choices: Vec<&str> = vocab
+        .top("deployment")
+        .and_then(|d| d.child("target"))
+        .and_then(|t| t.args.first())
+        .map(|a| a.choices.iter().map(|c| c.value.as_str()).collect())
+        .unwrap_or_default();
+    if !choices.is_empty() && !choices.contains(&value.as_str()) {
+        let help = did_you_mean(&value, choices.iter().copied()).map_or_else(
+            || format!("targets: {}", choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        r.error_help("rules-out", format!("unknown deployment target `{value}`"), span, "not a target", Some(help));
+    }
+    Some(value)
+}
+
+/// Checks the `{...}` placeholders of a message or label (the entry's string is `text`).
+pub(crate) fn check_template(src: &str, f: &Node, text: &str, vocab: &Vocabulary, r: &mut Reader) {
+    if let Some(entry) = f.arg(0) {
+        check_template_entry(src, entry, text, vocab, r);
+    }
+}
+
+/// Like [`check_template`], for any string entry (also a condition's `label=`).
+pub(crate) fn check_template_entry(
+    src: &str,
+    entry: &crate::doc::Entry,
+    text: &str,
+    vocab: &Vocabulary,
+    r: &mut Reader,
+) {
     let mut rest = text;
     let mut offset = 0;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else { break };
         let key = &rest[open + 1..open + close];
-        let ok = matches!(key, "value" | "count" | "name") || key.strip_prefix("prop:").is_some_and(|p| !p.is_empty());
-        if !ok {
-            let span = inner_span(src, entry, Span::new(offset + open, offset + open + close + 1));
-            r.error_help(
+        let span = inner_span(src, entry, Span::new(offset + open, offset + open + close + 1));
+        match key.strip_prefix("prop:") {
+            _ if matches!(key, "value" | "count" | "name") => {}
+            Some(prop) if vocab.knows_prop(prop) => {}
+            Some(prop) => {
+                let props = vocab.prop_names();
+                let help = did_you_mean(prop, props.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{{prop:{s}}}`?"));
+                r.error_help(
+                    "unknown-property",
+                    format!("the vocabulary has no property `{prop}`"),
+                    span,
+                    "unknown property",
+                    help,
+                );
+            }
+            None => r.error_help(
                 "template",
                 format!("unknown placeholder `{{{key}}}`"),
                 span,
                 "unknown placeholder",
-                Some("placeholders: `{value}`, `{count}`, `{name}`, `{prop:NAME}`".to_owned()),
-            );
+                Some(did_you_mean(key, ["value", "count", "name"]).map_or_else(
+                    || "placeholders: `{value}`, `{count}`, `{name}`, `{prop:NAME}`".to_owned(),
+                    |s| format!("did you mean `{{{s}}}`?"),
+                )),
+            ),
         }
         offset += open + close + 1;
         rest = &rest[open + close + 1..];
-    }
-}
-
-fn load_when(src: &str, f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Condition> {
-    r.allow_props(f, &[]);
-    if let Some(e) = f.arg(0) {
-        if f.children.is_some() {
-            r.error("when", "`when` takes a selector or a block, not both", f.name.span, "both given");
-        }
-        return query(src, e, vocab, r).map(|query| Condition::Match { query, label: None });
-    }
-    one_condition(src, f, vocab, r)
-}
-
-/// The single condition inside a `when` or `not` block.
-fn one_condition(src: &str, f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Condition> {
-    match f.children() {
-        [one] => condition(src, one, vocab, r),
-        [] => {
-            r.error("when", format!("`{}` needs one condition", f.name.value), f.name.span, "empty");
-            None
-        }
-        [_, extra, ..] => {
-            r.error_help(
-                "when",
-                format!("`{}` takes exactly one condition", f.name.value),
-                extra.name.span,
-                "extra condition",
-                Some("combine conditions with `all { ... }` or `any { ... }`".to_owned()),
-            );
-            None
-        }
-    }
-}
-
-const CONDITIONS: &[&str] = &["match", "count", "all", "any", "not"];
-
-fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Condition> {
-    let label = |r: &mut Reader| n.prop("label").and_then(|e| r.expect_string(e, "`label`"));
-    match n.name.value.as_str() {
-        "match" => {
-            r.allow_props(n, &["label"]);
-            let query = selector_arg(src, n, vocab, r)?;
-            Some(Condition::Match { query, label: label(r) })
-        }
-        "count" => {
-            r.allow_props(n, &["min", "max", "distinct", "label"]);
-            let query = selector_arg(src, n, vocab, r)?;
-            let min = n.prop("min").and_then(|e| r.expect_int(e, "`min`"));
-            let max = n.prop("max").and_then(|e| r.expect_int(e, "`max`"));
-            let distinct = n.prop("distinct").and_then(|e| r.expect_string(e, "`distinct`"));
-            if let (Some(d), Some(e)) = (&distinct, n.prop("distinct"))
-                && d != "val()"
-                && !vocab.knows_prop(d)
-            {
-                r.error(
-                    "unknown-property",
-                    format!("the vocabulary has no property `{d}`"),
-                    e.value_span,
-                    "unknown property",
-                );
-            }
-            Some(Condition::Count { query, min, max, distinct, label: label(r) })
-        }
-        "all" | "any" => {
-            r.allow_props(n, &[]);
-            let kids: Vec<Condition> = n.children().iter().filter_map(|c| condition(src, c, vocab, r)).collect();
-            if n.children().is_empty() {
-                r.error("when", format!("`{}` needs at least one condition", n.name.value), n.name.span, "empty");
-            }
-            Some(if n.name.value == "all" { Condition::All(kids) } else { Condition::Any(kids) })
-        }
-        "not" => {
-            r.allow_props(n, &[]);
-            one_condition(src, n, vocab, r).map(|c| Condition::Not(Box::new(c)))
-        }
-        _ => {
-            r.unknown_child(n, "when", CONDITIONS);
-            None
-        }
-    }
-}
-
-fn selector_arg(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Sel> {
-    let mut args = n.args();
-    let Some(e) = args.next() else {
-        r.error("arity", format!("`{}` needs a selector", n.name.value), n.name.span, "selector missing");
-        return None;
-    };
-    for extra in args {
-        r.error("arity", format!("`{}` takes one selector", n.name.value), extra.span, "unexpected argument");
-    }
-    query(src, e, vocab, r)
-}
-
-/// Parses a KQL string and checks its names against the vocabulary.
-fn query(src: &str, e: &Entry, vocab: &Vocabulary, r: &mut Reader) -> Option<Sel> {
-    let text = r.expect_string(e, "a selector")?;
-    match Query::parse(&text) {
-        Ok(q) => {
-            for (name, span) in q.node_names() {
-                if !vocab.knows_node(&name) {
-                    let names: Vec<String> = vocab.all().iter().map(|(_, d)| d.name.clone()).collect();
-                    let help =
-                        did_you_mean(&name, names.iter().map(String::as_str)).map(|s| format!("did you mean `{s}`?"));
-                    r.error_help(
-                        "unknown-node",
-                        format!("the vocabulary has no node `{name}`"),
-                        inner_span(src, e, span),
-                        "unknown node",
-                        help,
-                    );
-                }
-            }
-            for (name, span) in q.prop_names() {
-                if !vocab.knows_prop(&name) {
-                    r.error(
-                        "unknown-property",
-                        format!("the vocabulary has no property `{name}`"),
-                        inner_span(src, e, span),
-                        "unknown property",
-                    );
-                }
-            }
-            Some(Sel { query: q, text })
-        }
-        Err(err) => {
-            r.error_help(
-                "kql",
-                format!("invalid selector: {}", err.message),
-                inner_span(src, e, err.span),
-                "here",
-                err.help,
-            );
-            None
-        }
     }
 }

@@ -2,10 +2,15 @@
 //!
 //! It is data, declared in a pack's `vocabulary.kdl`; this module only decodes that
 //! declaration. The same declaration drives validation (`schema.rs`), did-you-mean
-//! suggestions, the summary's workloads, and documentation.
+//! suggestions, the summary's workloads, `init`'s starter file (`starter`) and documentation.
+//! Decoding the declaration (with span-accurate diagnostics) lives in `decode`.
 
-use crate::doc::{Document, Node, Span, Value};
-use crate::pack::read::Reader;
+mod decode;
+pub mod starter;
+
+pub use decode::load;
+
+use crate::doc::Span;
 
 /// The type of an argument or property value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +26,12 @@ pub enum ValueType {
 }
 
 impl ValueType {
-    fn parse(s: &str) -> Option<Self> {
+    /// The names a vocabulary file may use in `type=`.
+    pub const NAMES: &[&str] = &["string", "integer", "float", "boolean", "country", "date"];
+
+    /// Parses a `type=` name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "string" => Self::String,
             "integer" => Self::Integer,
@@ -148,6 +158,20 @@ impl Vocabulary {
         self.all().iter().any(|(_, n)| n.prop(name).is_some())
     }
 
+    /// Every property name declared anywhere, each once (for did-you-mean suggestions).
+    #[must_use]
+    pub fn prop_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (_, n) in self.all() {
+            for p in &n.props {
+                if !names.contains(&p.name) {
+                    names.push(p.name.clone());
+                }
+            }
+        }
+        names
+    }
+
     /// Adds another pack's declarations; a node declared again merges its children.
     pub fn merge(&mut self, other: Vocabulary) {
         merge_into(&mut self.nodes, other.nodes);
@@ -167,129 +191,6 @@ fn merge_into(into: &mut Vec<NodeDecl>, from: Vec<NodeDecl>) {
             into.push(n);
         }
     }
-}
-
-/// Decodes a `vocabulary.kdl` document.
-pub fn load(doc: &Document, r: &mut Reader) -> Vocabulary {
-    let mut nodes = Vec::new();
-    for top in &doc.nodes {
-        if top.name.value != "vocabulary" {
-            r.unknown_child(top, "the vocabulary file", &["vocabulary"]);
-            continue;
-        }
-        r.string_arg(top, "the vocabulary's name");
-        for child in top.children() {
-            if child.name.value == "node" {
-                if let Some(n) = node_decl(child, r) {
-                    nodes.push(n);
-                }
-            } else {
-                r.unknown_child(child, "vocabulary", &["node"]);
-            }
-        }
-    }
-    Vocabulary { nodes }
-}
-
-fn node_decl(node: &Node, r: &mut Reader) -> Option<NodeDecl> {
-    r.allow_props(node, &["repeat", "workload"]);
-    let (name, _) = r.string_arg(node, "a node name")?;
-    let mut decl = NodeDecl {
-        name,
-        description: String::new(),
-        repeat: node.prop("repeat").and_then(|e| r.expect_bool(e, "`repeat`")).unwrap_or(false),
-        workload: node.prop("workload").and_then(|e| r.expect_string(e, "`workload`")),
-        args: Vec::new(),
-        props: Vec::new(),
-        children: Vec::new(),
-        span: node.span,
-    };
-    for child in node.children() {
-        match child.name.value.as_str() {
-            "description" => {
-                if let Some((d, _)) = r.string_arg(child, "a description") {
-                    decl.description = d;
-                }
-            }
-            "arg" => decl.args.extend(value_decl(child, r, true)),
-            "prop" => decl.props.extend(value_decl(child, r, false)),
-            "node" => decl.children.extend(node_decl(child, r)),
-            _ => r.unknown_child(child, "node", &["description", "arg", "prop", "node"]),
-        }
-    }
-    if decl.description.is_empty() {
-        r.error(
-            "missing-field",
-            format!("node `{}` has no description", decl.name),
-            node.name.span,
-            "add `description \"...\"`",
-        );
-    }
-    Some(decl)
-}
-
-fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<ValueDecl> {
-    let allowed: &[&str] = if is_arg {
-        &["type", "description", "optional", "repeat", "min", "max"]
-    } else {
-        &["type", "description", "required", "min", "max"]
-    };
-    r.allow_props(node, allowed);
-    let (name, _) = r.string_arg(node, "a name")?;
-    let Some(type_entry) = node.prop("type") else {
-        r.error("missing-field", format!("`{name}` has no `type=`"), node.name.span, "add `type=\"...\"`");
-        return None;
-    };
-    let ty = {
-        {
-            let e = type_entry;
-            let s = r.expect_string(e, "`type`")?;
-            if let Some(t) = ValueType::parse(&s) {
-                t
-            } else {
-                r.error_help(
-                    "type",
-                    format!("unknown value type `{s}`"),
-                    e.value_span,
-                    "unknown type",
-                    Some("types: `string`, `integer`, `float`, `boolean`, `country`, `date`".to_owned()),
-                );
-                return None;
-            }
-        }
-    };
-    let flag = |r: &mut Reader, key: &str| node.prop(key).and_then(|e| r.expect_bool(e, key)).unwrap_or(false);
-    let required = if is_arg { !flag(r, "optional") } else { flag(r, "required") };
-    let repeat = is_arg && flag(r, "repeat");
-    let int = |r: &mut Reader, key: &str| node.prop(key).and_then(|e| r.expect_int(e, key));
-    let mut choices = Vec::new();
-    for c in node.children() {
-        if c.name.value != "value" {
-            r.unknown_child(c, &name, &["value"]);
-            continue;
-        }
-        r.allow_props(c, &["description"]);
-        if let Some((value, _)) = r.string_arg(c, "an allowed value") {
-            let description = c
-                .prop("description")
-                .and_then(|e| match &e.value {
-                    Value::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            choices.push(Choice { value, description });
-        }
-    }
-    Some(ValueDecl {
-        description: node.prop("description").and_then(|e| r.expect_string(e, "`description`")).unwrap_or_default(),
-        min: int(r, "min"),
-        max: int(r, "max"),
-        name,
-        ty,
-        required,
-        repeat,
-        choices,
-    })
 }
 
 impl Vocabulary {

@@ -1,14 +1,17 @@
 //! The command line: clap definitions and one module per command.
 
-mod check;
-mod explain;
-mod rules;
+pub mod check;
+pub mod explain;
+pub mod rules;
+pub mod test;
+pub mod init;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{Config, ConfigError};
 use crate::diag::FileDiagnostics;
 use crate::pack::{PackSet, PackSource};
 use crate::render::human::{Style, render_diagnostic};
@@ -40,6 +43,10 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's full text: what, why, sources, an example, how to fix or waive
     Explain(explain::ExplainArgs),
+    /// Run the policy packs' tests and report failures and rule coverage
+    Test(test::TestArgs),
+    /// Write a commented starter environment file generated from the vocabulary
+    Init(init::InitArgs),
     /// Print shell completions
     Completions {
         /// The shell to generate completions for
@@ -56,6 +63,57 @@ pub struct PackArgs {
     /// Do not load the built-in `lync-2013` pack
     #[arg(long)]
     pub no_builtin: bool,
+    /// Use this configuration file instead of the discovered `lync-lint.kdl`
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `lync-lint.kdl`
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// The configuration and the packs it and the command line select.
+#[derive(Debug)]
+pub struct Setup {
+    pub config: Config,
+    pub packs: PackSet,
+}
+
+/// Finds and loads the configuration (`--config`, discovery, or none).
+fn load_config(args: &PackArgs, style: Style) -> io::Result<Option<Config>> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let path = if args.no_config { None } else { args.config.clone().or_else(|| crate::config::discover(&cwd)) };
+    let Some(path) = path else { return Ok(Some(Config::empty(cwd))) };
+    match Config::load(&path) {
+        Ok(c) => Ok(Some(c)),
+        Err(ConfigError::Read(e)) => {
+            writeln!(io::stderr(), "error: {e}")?;
+            Ok(None)
+        }
+        Err(ConfigError::Invalid(f)) => {
+            print_file_diagnostics(std::slice::from_ref(&f), style)?;
+            writeln!(io::stderr(), "error: the configuration `{}` has mistakes; nothing was checked", path.display())?;
+            Ok(None)
+        }
+    }
+}
+
+/// Loads the configuration, then the packs it and the arguments select, then checks the
+/// config's rule ids against them. Prints every problem to stderr.
+///
+/// # Errors
+/// When writing to stderr fails.
+pub fn load_setup(args: &PackArgs, style: Style) -> io::Result<Option<Setup>> {
+    let Some(config) = load_config(args, style)? else { return Ok(None) };
+    let builtin = !args.no_builtin && config.builtin.as_ref().is_none_or(|b| b.value);
+    let dirs: Vec<PathBuf> =
+        config.policies.iter().map(|p| p.value.clone()).chain(args.policies.iter().cloned()).collect();
+    let Some(packs) = load_pack_dirs(builtin, &dirs, style)? else { return Ok(None) };
+    if let Err(f) = config.check_rules(&packs) {
+        print_file_diagnostics(std::slice::from_ref(&f), style)?;
+        writeln!(io::stderr(), "error: the configuration names unknown rules; nothing was checked")?;
+        return Ok(None);
+    }
+    Ok(Some(Setup { config, packs }))
 }
 
 /// When to use colour.
@@ -103,6 +161,8 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
         Command::Check(args) => check::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Test(args) => test::run(&args),
+        Command::Init(args) => init::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "lync-lint", &mut io::stdout());
@@ -116,11 +176,15 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
 /// # Errors
 /// When writing to stderr fails.
 pub fn load_packs(args: &PackArgs, style: Style) -> io::Result<Option<PackSet>> {
+    Ok(load_setup(args, style)?.map(|s| s.packs))
+}
+
+fn load_pack_dirs(builtin: bool, dirs: &[PathBuf], style: Style) -> io::Result<Option<PackSet>> {
     let mut sources = Vec::new();
-    if !args.no_builtin {
+    if builtin {
         sources.push(PackSource::builtin());
     }
-    for dir in &args.policies {
+    for dir in dirs {
         match PackSource::from_dir(dir) {
             Ok(s) => sources.push(s),
             Err(e) => {

@@ -2,7 +2,9 @@
 //!
 //! A pack is a directory with `pack.kdl`, an optional `vocabulary.kdl`, policy files (every
 //! other `*.kdl`) and policy tests (`*.test.kdl`). All vocabularies are loaded before any
-//! policy, so a user pack's policies may use the built-in vocabulary and vice versa.
+//! policy, so a user pack's policies may use the built-in vocabulary and vice versa. Every
+//! mistake in every file is collected: one broken file never hides the others' problems.
+//! Decoding the files' contents belongs to `vocab`, `policy` and `packtest`.
 
 pub mod read;
 
@@ -10,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileDiagnostics, SourceFile};
+use crate::doc::{Document, Span};
 use crate::policy::{self, Policy};
 use crate::vocab::{self, Vocabulary};
 use read::Reader;
@@ -75,8 +78,54 @@ pub struct PackSet {
     pub policies: Vec<Policy>,
     /// Policy files, indexed by [`Policy::file`].
     pub files: Vec<Arc<SourceFile>>,
+    /// The pack (index into `packs`) of each policy file, parallel to `files`.
+    pub file_packs: Vec<usize>,
     /// Policy test files (`*.test.kdl`).
     pub tests: Vec<Arc<SourceFile>>,
+    /// The pack (index into `packs`) of each test file, parallel to `tests`.
+    pub test_packs: Vec<usize>,
+    /// A vocabulary file did not parse (only in a set from [`PackSet::load_partial`]): names
+    /// cannot be checked against the vocabulary.
+    pub vocab_broken: bool,
+}
+
+/// What kind of file a pack file is, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Info,
+    Vocabulary,
+    Policy,
+    Test,
+}
+
+impl Kind {
+    fn of(path: &str) -> Self {
+        match Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("") {
+            "pack.kdl" => Self::Info,
+            "vocabulary.kdl" => Self::Vocabulary,
+            n if n.ends_with(".test.kdl") => Self::Test,
+            _ => Self::Policy,
+        }
+    }
+}
+
+/// A policy file parsed in the first pass, decoded once every vocabulary is known.
+struct PendingPolicies {
+    file: Arc<SourceFile>,
+    doc: Document,
+    pack: usize,
+}
+
+/// The state of [`PackSet::load`] between its two passes.
+#[derive(Default)]
+struct Loader {
+    set: PackSet,
+    errors: Vec<FileDiagnostics>,
+    pending: Vec<PendingPolicies>,
+    /// A vocabulary file failed to parse: selectors cannot be checked against it.
+    vocab_broken: bool,
+    /// The index of a pack whose name was already loaded.
+    duplicate_pack: Option<usize>,
 }
 
 impl PackSet {
@@ -85,110 +134,227 @@ impl PackSet {
         self.policies.iter().find(|p| p.id == id)
     }
 
+    /// The pack (index into `packs`) a policy belongs to.
+    #[must_use]
+    pub fn pack_of(&self, p: &Policy) -> Option<usize> {
+        self.file_packs.get(p.file).copied()
+    }
+
     /// Loads packs in order; every mistake in any file is reported.
     ///
     /// # Errors
     /// The diagnostics of every broken file.
     pub fn load(sources: &[PackSource]) -> Result<Self, Vec<FileDiagnostics>> {
-        let mut set = Self::default();
-        let mut errors = Vec::new();
-        let mut policy_docs = Vec::new();
-        for source in sources {
-            let mut info = PackInfo { origin: source.origin.clone(), ..PackInfo::default() };
-            for (path, text) in &source.files {
-                let file = SourceFile::new(path.clone(), text.clone());
-                let name = Path::new(path).file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if name.ends_with(".test.kdl") {
-                    set.tests.push(file);
-                    continue;
-                }
-                let doc = match crate::parse::parse(text) {
-                    Ok(doc) => doc,
-                    Err(errs) => {
-                        errors.push(FileDiagnostics {
-                            file,
-                            diagnostics: errs.into_iter().map(crate::engine::syntax_diagnostic).collect(),
-                        });
-                        continue;
-                    }
-                };
-                let mut r = Reader::new(match name {
-                    "pack.kdl" => "pack",
-                    "vocabulary.kdl" => "vocabulary",
-                    _ => "policy",
-                });
-                match name {
-                    "pack.kdl" => info = load_info(&doc, &mut r, &source.origin),
-                    "vocabulary.kdl" => set.vocab.merge(vocab::load(&doc, &mut r)),
-                    _ => policy_docs.push((file.clone(), doc)),
-                }
-                if r.has_errors() {
-                    errors.push(FileDiagnostics { file, diagnostics: r.diagnostics });
-                }
-            }
-            if info.name.is_empty() {
-                errors.push(FileDiagnostics {
-                    file: SourceFile::new(format!("{}/pack.kdl", source.origin), ""),
-                    diagnostics: vec![
-                        Diagnostic::error("pack::missing", format!("`{}` has no `pack.kdl`", source.origin))
-                            .with_help("a pack directory needs `pack \"NAME\" { version \"1.0.0\" }` in `pack.kdl`"),
-                    ],
-                });
-            }
-            set.packs.push(info);
-        }
-        for (file, doc) in policy_docs {
-            let mut r = Reader::new("policy");
-            let index = set.files.len();
-            let loaded = policy::load_file(&file.text, &doc.nodes, index, &set.vocab, &mut r);
-            for p in loaded {
-                if let Some(first) = set.policies.iter().find(|q| q.id == p.id) {
-                    let other = &set.files.get(first.file).map_or(file.name.clone(), |f| f.name.clone());
-                    r.error_help(
-                        "duplicate-id",
-                        format!("rule `{}` is defined twice", p.id),
-                        p.id_span,
-                        "defined again here",
-                        Some(format!("it is first defined in `{other}`; rule ids must be unique across packs")),
-                    );
-                } else {
-                    set.policies.push(p);
-                }
-            }
-            if r.has_errors() {
-                errors.push(FileDiagnostics { file: file.clone(), diagnostics: r.diagnostics });
-            }
-            set.files.push(file);
-        }
+        let (set, errors) = Self::load_partial(sources);
         if errors.is_empty() { Ok(set) } else { Err(errors) }
+    }
+
+    /// Loads packs in order, keeping whatever decoded despite mistakes: the set (possibly
+    /// incomplete) and the diagnostics of every broken file. Lets a caller go on to report
+    /// the mistakes of files that depend on the packs (tests) in the same run.
+    #[must_use]
+    pub fn load_partial(sources: &[PackSource]) -> (Self, Vec<FileDiagnostics>) {
+        let mut l = Loader::default();
+        for source in sources {
+            l.load_source(source);
+        }
+        for pending in std::mem::take(&mut l.pending) {
+            l.load_policies(pending);
+        }
+        l.set.vocab_broken = l.vocab_broken;
+        (l.set, l.errors)
     }
 }
 
-fn load_info(doc: &crate::doc::Document, r: &mut Reader, origin: &str) -> PackInfo {
+impl Loader {
+    fn report(&mut self, file: &Arc<SourceFile>, diagnostics: Vec<Diagnostic>) {
+        if !diagnostics.is_empty() {
+            self.errors.push(FileDiagnostics { file: file.clone(), diagnostics });
+        }
+    }
+
+    /// First pass over one pack: `pack.kdl`, the vocabulary, and parsing the other files.
+    fn load_source(&mut self, source: &PackSource) {
+        let pack = self.set.packs.len();
+        let mut info = None;
+        let mut files = Vec::new();
+        for (path, text) in &source.files {
+            let file = SourceFile::new(path.clone(), text.clone());
+            let kind = Kind::of(path);
+            if kind == Kind::Test {
+                self.set.tests.push(file);
+                self.set.test_packs.push(pack);
+                continue;
+            }
+            let doc = match crate::parse::parse(text) {
+                Ok(doc) => doc,
+                Err(errs) => {
+                    self.vocab_broken |= kind == Kind::Vocabulary;
+                    info = info.or((kind == Kind::Info).then(PackInfo::default));
+                    self.report(&file, errs.into_iter().map(crate::engine::syntax_diagnostic).collect());
+                    continue;
+                }
+            };
+            files.push((file, doc, kind));
+        }
+        for (file, doc, kind) in files {
+            let mut r = Reader::new(match kind {
+                Kind::Info => "pack",
+                Kind::Vocabulary => "vocabulary",
+                Kind::Policy | Kind::Test => "policy",
+            });
+            match kind {
+                Kind::Info => info = Some(self.load_info(&file, &doc, &mut r, &source.origin)),
+                Kind::Vocabulary => self.set.vocab.merge(vocab::load(&doc, &mut r)),
+                Kind::Policy | Kind::Test => self.pending.push(PendingPolicies { file: file.clone(), doc, pack }),
+            }
+            self.report(&file, r.diagnostics);
+        }
+        if info.is_none() {
+            self.report(
+                &SourceFile::new(format!("{}/pack.kdl", source.origin), ""),
+                vec![
+                    Diagnostic::error("pack::missing", format!("`{}` has no `pack.kdl`", source.origin))
+                        .with_help("a pack directory needs `pack \"NAME\" { version \"1.0.0\" }` in `pack.kdl`"),
+                ],
+            );
+        }
+        self.drop_if_duplicate(pack);
+        let mut info = info.unwrap_or_default();
+        info.origin.clone_from(&source.origin);
+        self.set.packs.push(info);
+    }
+
+    /// Leaves out the policies and tests of a pack whose name was already loaded.
+    fn drop_if_duplicate(&mut self, pack: usize) {
+        if self.duplicate_pack.take() == Some(pack) {
+            self.pending.retain(|p| p.pack != pack);
+            while self.set.test_packs.last() == Some(&pack) {
+                self.set.test_packs.pop();
+                self.set.tests.pop();
+            }
+        }
+    }
+
+    /// Decodes `pack.kdl`; a pack name already loaded is an error naming both origins, and
+    /// the second pack's policies and tests are left out (they would all be duplicates).
+    fn load_info(&mut self, file: &Arc<SourceFile>, doc: &Document, r: &mut Reader, origin: &str) -> PackInfo {
+        let (info, name_span) = decode_info(doc, r, origin);
+        if let (Some(span), Some(other)) = (name_span, self.set.packs.iter().find(|p| p.name == info.name)) {
+            self.duplicate_pack = Some(self.set.packs.len());
+            r.error_help(
+                "duplicate-name",
+                format!("pack `{}` is loaded twice: from `{}` and from `{origin}`", info.name, other.origin),
+                span,
+                "loaded again here",
+                Some(format!("give each pack its own name, or load `{}` only once", file.name)),
+            );
+        }
+        info
+    }
+
+    /// Second pass: one policy file, against the vocabulary of every pack.
+    fn load_policies(&mut self, pending: PendingPolicies) {
+        let PendingPolicies { file, doc, pack } = pending;
+        let mut r = Reader::new("policy");
+        let index = self.set.files.len();
+        let loaded = policy::load_file(&file.text, &doc.nodes, index, &self.set.vocab, &mut r);
+        for p in loaded {
+            if let Some(first) = self.set.policies.iter().find(|q| q.id == p.id) {
+                let d = self.duplicate_id(&p, first, &file, pack);
+                r.push(d);
+            } else {
+                self.set.policies.push(p);
+            }
+        }
+        if self.vocab_broken {
+            // Names cannot be checked against a vocabulary that did not parse: no cascade.
+            r.diagnostics.retain(|d| d.code != "policy::unknown-node" && d.code != "policy::unknown-property");
+        }
+        self.report(&file, r.diagnostics);
+        self.set.files.push(file);
+        self.set.file_packs.push(pack);
+    }
+
+    /// `policy::duplicate-id`, naming both places (pack, file and line).
+    fn duplicate_id(&self, p: &Policy, first: &Policy, file: &Arc<SourceFile>, pack: usize) -> Diagnostic {
+        let place = |f: &SourceFile, span: Span, pack: Option<usize>| {
+            let name = pack.and_then(|i| self.set.packs.get(i)).map_or("", |i| i.name.as_str());
+            let line = crate::packtest::line_of(&f.text, span.start);
+            if name.is_empty() {
+                format!("`{}:{line}`", f.name)
+            } else {
+                format!("`{}:{line}` (pack `{name}`)", f.name)
+            }
+        };
+        let here = place(file, p.id_span, Some(pack));
+        let there = self
+            .set
+            .files
+            .get(first.file)
+            .map_or_else(|| "another file".to_owned(), |f| place(f, first.id_span, self.set.pack_of(first)));
+        Diagnostic::error("policy::duplicate-id", format!("rule `{}` is defined twice: in {there} and in {here}", p.id))
+            .with_label(p.id_span, "defined again here")
+            .with_help(format!("rule ids must be unique across packs; rename one, e.g. `{}-2`", p.id))
+    }
+}
+
+const INFO_FIELDS: &[&str] = &["version", "description", "as-of"];
+
+/// Decodes the fields of the `pack` node; `false` when it has no `version`.
+fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> bool {
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    for f in node.children() {
+        let key = f.name.value.as_str();
+        if !INFO_FIELDS.contains(&key) {
+            r.unknown_child(f, "pack", INFO_FIELDS);
+            continue;
+        }
+        if let Some((_, at)) = seen.iter().find(|(k, _)| *k == key) {
+            r.duplicate(f, *at);
+            continue;
+        }
+        seen.push((key, f.name.span));
+        r.allow_props(f, &[]);
+        let Some((v, span)) = r.string_arg(f, "a string") else { continue };
+        if key == "as-of" && !crate::schema::is_date(&v) {
+            r.error("type", "`as-of` must be a date `YYYY-MM-DD`", span, "not a date");
+        }
+        match key {
+            "version" => info.version = v,
+            "description" => info.description = v,
+            _ => info.as_of = v,
+        }
+    }
+    seen.iter().any(|(k, _)| *k == "version")
+}
+
+/// Decodes `pack.kdl`: the info, and the span of the pack's name.
+fn decode_info(doc: &Document, r: &mut Reader, origin: &str) -> (PackInfo, Option<Span>) {
     let mut info = PackInfo { origin: origin.to_owned(), ..PackInfo::default() };
+    let mut name_span = None;
+    let mut first: Option<Span> = None;
     for node in &doc.nodes {
         if node.name.value != "pack" {
             r.unknown_child(node, "pack.kdl", &["pack"]);
             continue;
         }
-        r.allow_props(node, &[]);
-        if let Some((name, _)) = r.string_arg(node, "the pack's name") {
-            info.name = name;
+        if let Some(f) = first {
+            r.duplicate(node, f);
+            continue;
         }
-        for f in node.children() {
-            let slot = match f.name.value.as_str() {
-                "version" => &mut info.version,
-                "description" => &mut info.description,
-                "as-of" => &mut info.as_of,
-                _ => {
-                    r.unknown_child(f, "pack", &["version", "description", "as-of"]);
-                    continue;
-                }
-            };
-            if let Some((v, _)) = r.string_arg(f, "a string") {
-                *slot = v;
-            }
+        first = Some(node.name.span);
+        r.allow_props(node, &[]);
+        if let Some((name, span)) = r.string_arg(node, "the pack's name") {
+            info.name = name;
+            name_span = Some(span);
+        }
+        if !info_fields(node, &mut info, r) {
+            r.error("missing-field", "the pack has no `version`", node.name.span, "add `version \"1.0.0\"`");
         }
     }
-    info
+    if first.is_none() && doc.nodes.is_empty() {
+        r.error("missing-field", "`pack.kdl` declares no pack", Span::new(0, 0), "add `pack \"NAME\" { ... }`");
+    }
+    (info, name_span)
 }

@@ -1,5 +1,8 @@
-//! Helpers for decoding lync-lint's own KDL files (pack, vocabulary, policies) into data,
-//! collecting diagnostics with spans instead of stopping at the first mistake.
+//! Helpers for decoding lync-lint's own KDL files (pack, vocabulary, policies, tests) into
+//! data, collecting diagnostics with spans instead of stopping at the first mistake.
+//!
+//! Every code is `AREA::WHAT` (`policy::unknown-field`, `vocabulary::type`, ...); unknown
+//! names get a did-you-mean from the names allowed in that place.
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::doc::{Entry, Node, Span, Value};
@@ -48,21 +51,27 @@ impl Reader {
         !self.diagnostics.is_empty()
     }
 
-    /// The node's single string argument; reports a missing, extra or mistyped one.
-    pub fn string_arg(&mut self, node: &Node, what: &str) -> Option<(String, Span)> {
-        let args: Vec<&Entry> = node.args().collect();
-        for extra in args.iter().skip(1) {
+    /// The node's single argument, of any type; reports a missing or extra one.
+    pub fn single_arg<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n Entry> {
+        let mut args = node.args();
+        let first = args.next();
+        for extra in args {
             self.error("arity", format!("`{}` takes one argument", node.name.value), extra.span, "unexpected argument");
         }
-        let Some(first) = args.first() else {
+        if first.is_none() {
             self.error(
                 "arity",
                 format!("`{}` needs {what}", node.name.value),
                 node.name.span,
                 format!("{what} missing"),
             );
-            return None;
-        };
+        }
+        first
+    }
+
+    /// The node's single string argument; reports a missing, extra or mistyped one.
+    pub fn string_arg(&mut self, node: &Node, what: &str) -> Option<(String, Span)> {
+        let first = self.single_arg(node, what)?;
         self.expect_string(first, what).map(|s| (s, first.value_span))
     }
 
