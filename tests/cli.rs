@@ -187,3 +187,45 @@ fn bad_arguments_exit_2() {
     assert_eq!(run(&["check", "--target", "cloud"]).code, 2);
     assert_eq!(run(&["frobnicate"]).code, 2);
 }
+
+#[test]
+fn reports_are_written_besides_stdout_and_failures_exit_2() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let sarif = tmp.path().join("out.sarif");
+    let junit = tmp.path().join("out.xml");
+    let out = run(&[
+        "check",
+        "--format",
+        "github",
+        "--report",
+        &format!("sarif={}", sarif.display()),
+        "--report",
+        &format!("junit={}", junit.display()),
+        "fixtures/contact-centre.lync.kdl",
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.starts_with("::error file=fixtures/contact-centre.lync.kdl,line="), "{}", out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif")).expect("json");
+    assert_eq!(doc["version"], "2.1.0");
+    assert!(std::fs::read_to_string(&junit).expect("junit").contains("<testsuites"));
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left");
+    let out = run(&["check", "--report", "json=/nonexistent-dir/x.json", "fixtures/small-business.lync.kdl"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("cannot write the json report"));
+    assert_eq!(run(&["check", "--report", "yaml=x", "fixtures/small-business.lync.kdl"]).code, 2);
+}
+
+#[test]
+fn the_config_format_is_the_default() {
+    let tmp = tmp_with(&[("lync-lint.kdl", b"format \"json\"\n"), ("e.lync.kdl", b""), (".git/HEAD", b"")]);
+    let out = run_in(tmp.path(), &["check"], None);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json by default");
+    assert_eq!(doc["version"], 1);
+    let out = run_in(tmp.path(), &["check", "--format", "human"], None);
+    assert!(out.stdout.starts_with("checked 1 file"), "{}", out.stdout);
+}

@@ -1,9 +1,13 @@
 //! Integration tests: one binary (as ripgrep does), one module per area.
 
+mod authoring;
 mod cli;
 mod common;
+mod config;
 mod docs;
+mod outputs;
 mod packs;
 mod policies;
 mod schema;
 mod snapshots;
+mod waivers;

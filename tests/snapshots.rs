@@ -33,3 +33,23 @@ fn explain_regional() {
 fn rules_list() {
     snapshot("rules", &["rules"]);
 }
+
+/// Every machine format on the same fixtures, with the checkout's path and the version masked.
+#[test]
+fn machine_formats() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for format in ["json", "sarif", "github", "junit", "markdown"] {
+        let out = run(&[
+            "check",
+            "--format",
+            format,
+            "fixtures/multinational.lync.kdl",
+            "fixtures/hybrid.lync.kdl",
+            "fixtures/typos.lync.kdl",
+        ]);
+        let text = format!("exit: {}\n{}", out.code, out.stdout)
+            .replace(root, "[ROOT]")
+            .replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+        insta::assert_snapshot!(format!("format-{format}"), text);
+    }
+}

@@ -10,7 +10,7 @@ use crate::baseline::{Applied, Baseline};
 use crate::config::Config;
 use crate::discover::Selection;
 use crate::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
-use crate::render::human::{render_diagnostic, summary};
+use crate::render::human::{Style, render_diagnostic, summary};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -32,6 +32,12 @@ pub struct CheckArgs {
     /// Print the effective configuration and where each value came from, then exit
     #[arg(long)]
     pub show_config: bool,
+    /// Output format on stdout (default: the config's `format`, else human)
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Also write a report in FORMAT to PATH (repeatable), e.g. `--report sarif=lync.sarif`
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub report: Vec<(Format, PathBuf)>,
     /// Report only findings that are not in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -102,18 +108,17 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         }
     }
     let applied = baseline.map(|b| b.apply(&mut reports));
+    for (format, path) in &args.report {
+        let text = render(*format, &reports, &packs, applied.as_ref(), args.quiet, Style { color: false, ..style });
+        if let Err(e) = write_atomically(path, &text) {
+            writeln!(io::stderr(), "error: cannot write the {} report `{}`: {e}", format.as_str(), path.display())?;
+            failed = true;
+        }
+    }
+    let format =
+        args.format.or_else(|| config.format.as_ref().and_then(|f| Format::parse(&f.value))).unwrap_or(Format::Human);
     let mut out = io::stdout().lock();
-    for r in &reports {
-        for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
-            writeln!(out, "{}", render_diagnostic(&r.file, d, style))?;
-        }
-    }
-    if !args.quiet {
-        write!(out, "{}", summary(&reports, style.color))?;
-        if let Some(a) = &applied {
-            write!(out, "{}", baseline_summary(a))?;
-        }
-    }
+    out.write_all(render(format, &reports, &packs, applied.as_ref(), args.quiet, style).as_bytes())?;
     out.flush()?;
     let counts = Counts::of(&reports);
     Ok(if failed {
@@ -122,6 +127,94 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
+    })
+}
+
+/// The output formats (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+impl Format {
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(s, false).ok()
+    }
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Human => "human",
+            Self::Json => "json",
+            Self::Sarif => "sarif",
+            Self::Github => "github",
+            Self::Junit => "junit",
+            Self::Markdown => "markdown",
+        }
+    }
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (f, path) = s.split_once('=').ok_or_else(|| format!("expected FORMAT=PATH, got `{s}`"))?;
+    let format = Format::parse(f).ok_or_else(|| {
+        let names: Vec<&str> = crate::config::FORMATS.to_vec();
+        format!("unknown format `{f}` (one of {})", names.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err("the report path is empty".to_owned());
+    }
+    Ok((format, PathBuf::from(path)))
+}
+
+/// The whole output of one run in `format`.
+fn render(
+    format: Format,
+    reports: &[FileReport],
+    packs: &crate::pack::PackSet,
+    applied: Option<&Applied>,
+    quiet: bool,
+    style: crate::render::human::Style,
+) -> String {
+    use crate::render;
+    match format {
+        Format::Json => render::json::render(reports, packs),
+        Format::Sarif => render::sarif::render(reports, packs),
+        Format::Github => render::github::render(reports, packs),
+        Format::Junit => render::junit::render(reports, packs),
+        Format::Markdown => render::markdown::render(reports, packs),
+        Format::Human => {
+            let mut s = String::new();
+            for r in reports {
+                for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
+                    s.push_str(&render_diagnostic(&r.file, d, style));
+                    s.push('\n');
+                }
+            }
+            if !quiet {
+                s.push_str(&summary(reports, style.color));
+                if let Some(a) = applied {
+                    s.push_str(&baseline_summary(a));
+                }
+            }
+            s
+        }
+    }
+}
+
+/// Writes `text` to a temporary file next to `path`, then renames it: a report is written
+/// completely or not at all.
+fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
     })
 }
 

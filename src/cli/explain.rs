@@ -102,7 +102,7 @@ fn condition(s: &mut String, c: &Condition, depth: usize) {
     let pad = "  ".repeat(depth);
     match c {
         Condition::Match { query, .. } => {
-            let _ = writeln!(s, "{pad}- `{}` matches a node", query.text);
+            let _ = writeln!(s, "{pad}- `{}` matches a node{}", query.text, without(query));
         }
         Condition::Count { query, min, max, distinct, .. } => {
             let what = distinct.as_ref().map_or_else(String::new, |d| format!(" distinct `{d}` values among"));
@@ -112,7 +112,7 @@ fn condition(s: &mut String, c: &Condition, depth: usize) {
                 (None, Some(b)) => format!("at most {b}"),
                 (None, None) => "any number of".to_owned(),
             };
-            let _ = writeln!(s, "{pad}- {range}{what} nodes match `{}`", query.text);
+            let _ = writeln!(s, "{pad}- {range}{what} nodes match `{}`{}", query.text, without(query));
         }
         Condition::All(kids) | Condition::Any(kids) => {
             let word = if matches!(c, Condition::All(_)) { "all of" } else { "any of" };
@@ -126,4 +126,9 @@ fn condition(s: &mut String, c: &Condition, depth: usize) {
             condition(s, k, depth + 1);
         }
     }
+}
+
+/// ` without `PROP`` for a selector with `missing="PROP"`.
+fn without(sel: &crate::policy::Sel) -> String {
+    sel.missing.as_ref().map_or_else(String::new, |m| format!(" without `{m}`"))
 }

@@ -16,7 +16,19 @@ impl SourceCode for SourceFile {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.text.as_str().read_span(span, before, after)
+        // miette counts the header's column in bytes; users (and every other output) count
+        // Unicode scalar values, so recompute it.
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let start = inner.span().offset();
+        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 

@@ -1,0 +1,232 @@
+//! JSON output (`--format json`): one versioned document per run.
+//!
+//! The schema is `docs/lync-lint-output.schema.json`; the README documents every field.
+//! Wire format (version 1):
+//!
+//! ```text
+//! {
+//!   "version": 1,                          // bumped on incompatible changes only
+//!   "tool": {"name": "lync-lint", "version": "0.1.0",
+//!            "packs": [{"name": "lync-2013", "version": "1.0.0", "origin": "builtin"}]},
+//!   "files": [{
+//!     "path": "fixtures/hybrid.lync.kdl",  // as shown in the human output
+//!     "verdict": "online-ruled-out",       // or "online-viable"; null: syntax/schema errors
+//!     "diagnostics": [{
+//!       "code": "persistent-chat/server",  // rule id, or kdl::syntax, schema::*, ...
+//!       "severity": "advice",              // "error" | "warning" | "advice", after the target
+//!       "message": "...",
+//!       "line": 12, "column": 5,           // primary label start, 1-based
+//!       "end_line": 12, "end_column": 28,  // one past the primary label's last character
+//!       "labels": [{"message": "...", "line": 12, "column": 5, "end_line": 12,
+//!                   "end_column": 28, "primary": true}],   // primary first
+//!       "help": "...", "url": "https://...", "source": "Title (date)",  // or null
+//!       "rules_out": "online",             // or null
+//!       "waived": null                     // or the waiver that suppresses this finding:
+//!                                          // {"reason", "expires", "owner", "ticket" (or null),
+//!                                          //  "line", "column", "end_line", "end_column"}
+//!     }],
+//!     "workloads": ["instant messaging and presence"],  // online-viable files only
+//!     "ruled_out_by": ["persistent-chat/server"]   // rules that decided the verdict
+//!   }],
+//!   "summary": {"files": 1, "errors": 0, "warnings": 0, "advice": 2, "waived": 0,
+//!               "verdicts": {"online-ruled-out": 1, "online-viable": 0, "none": 0}}
+//! }
+//! ```
+//!
+//! Waived findings stay in `diagnostics` (with `waived` set) and keep their severity, but do
+//! not count as errors, warnings or advice, nor towards the verdict.
+//!
+//! Columns count Unicode scalar values (`ü` and `🚀` are one column each); a line ends at
+//! `\r\n`, `\n` or a lone `\r`, and a line ending is never a column. A diagnostic without
+//! labels (about the whole file) is at line 1, column 1 to line 1, column 1, with an empty
+//! `labels` array.
+
+use serde::Serialize;
+
+use super::position::{LineIndex, Range};
+use crate::diag::Diagnostic;
+use crate::engine::{Counts, FileReport, Verdict};
+use crate::pack::PackSet;
+use crate::waiver::Waived;
+
+/// The version of this document's format.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    files: Vec<File<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'static str,
+    packs: Vec<Pack<'a>>,
+}
+
+#[derive(Serialize)]
+struct Pack<'a> {
+    name: &'a str,
+    version: &'a str,
+    origin: &'a str,
+}
+
+#[derive(Serialize)]
+struct File<'a> {
+    path: &'a str,
+    verdict: Option<&'static str>,
+    diagnostics: Vec<Diag<'a>>,
+    workloads: &'a [String],
+    ruled_out_by: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Diag<'a> {
+    code: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    range: Flat,
+    labels: Vec<Label<'a>>,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
+    source: Option<&'a str>,
+    rules_out: Option<&'a str>,
+    waived: Option<Waiver<'a>>,
+}
+
+/// The waiver that suppresses a finding, and where it is.
+#[derive(Serialize)]
+struct Waiver<'a> {
+    reason: &'a str,
+    expires: Option<&'a str>,
+    owner: Option<&'a str>,
+    ticket: Option<&'a str>,
+    #[serde(flatten)]
+    range: Flat,
+}
+
+#[derive(Serialize)]
+struct Label<'a> {
+    message: Option<&'a str>,
+    #[serde(flatten)]
+    range: Flat,
+    primary: bool,
+}
+
+/// A range as four flat fields.
+#[derive(Serialize)]
+struct Flat {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl From<Range> for Flat {
+    fn from(r: Range) -> Self {
+        Self { line: r.start.line, column: r.start.column, end_line: r.end.line, end_column: r.end.column }
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    advice: usize,
+    waived: usize,
+    verdicts: Verdicts,
+}
+
+#[derive(Serialize, Default)]
+struct Verdicts {
+    #[serde(rename = "online-ruled-out")]
+    ruled_out: usize,
+    #[serde(rename = "online-viable")]
+    viable: usize,
+    none: usize,
+}
+
+/// The JSON document for one run, pretty-printed, ending with a newline.
+#[must_use]
+pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
+    let doc = Document {
+        version: FORMAT_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            packs: packs.packs.iter().map(|p| Pack { name: &p.name, version: &p.version, origin: &p.origin }).collect(),
+        },
+        files: reports.iter().map(file).collect(),
+        summary: summary(reports),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).expect("plain structs of strings and numbers serialize");
+    out.push('\n');
+    out
+}
+
+fn file(r: &FileReport) -> File<'_> {
+    let idx = LineIndex::new(&r.file.text);
+    File {
+        path: &r.file.name,
+        verdict: r.verdict.map(Verdict::as_str),
+        diagnostics: r.diagnostics.iter().map(|d| diagnostic(&idx, d)).collect(),
+        workloads: &r.workloads,
+        ruled_out_by: &r.ruled_out_by,
+    }
+}
+
+fn diagnostic<'a>(idx: &LineIndex<'_>, d: &'a Diagnostic) -> Diag<'a> {
+    let labels = d
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Label { message: l.text.as_deref(), range: idx.range(l.span).into(), primary: i == 0 })
+        .collect();
+    Diag {
+        code: &d.code,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        range: idx.primary_range(d).into(),
+        labels,
+        help: d.help.as_deref(),
+        url: d.url.as_deref(),
+        source: d.source.as_deref(),
+        rules_out: d.rules_out.as_deref(),
+        waived: d.waived.as_deref().map(|w| waiver(idx, w)),
+    }
+}
+
+fn waiver<'a>(idx: &LineIndex<'_>, w: &'a Waived) -> Waiver<'a> {
+    Waiver {
+        reason: &w.reason,
+        expires: w.expires.as_deref(),
+        owner: w.owner.as_deref(),
+        ticket: w.ticket.as_deref(),
+        range: idx.range(w.span).into(),
+    }
+}
+
+fn summary(reports: &[FileReport]) -> Summary {
+    let counts = Counts::of(reports);
+    let mut verdicts = Verdicts::default();
+    for r in reports {
+        match r.verdict {
+            Some(Verdict::OnlineRuledOut) => verdicts.ruled_out += 1,
+            Some(Verdict::OnlineViable) => verdicts.viable += 1,
+            None => verdicts.none += 1,
+        }
+    }
+    Summary {
+        files: reports.len(),
+        errors: counts.errors,
+        warnings: counts.warnings,
+        advice: counts.advice,
+        waived: counts.waived,
+        verdicts,
+    }
+}

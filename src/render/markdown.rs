@@ -1,0 +1,152 @@
+//! Markdown output (`--format markdown`): a decision table per file, for pull-request
+//! comments and `$GITHUB_STEP_SUMMARY`.
+//!
+//! ```markdown
+//! ## lync-lint
+//!
+//! checked 1 file: 4 errors, 0 warnings, 0 advice
+//!
+//! ### `fixtures/multinational.lync.kdl`: online-ruled-out
+//!
+//! | need | rule | severity | line | verdict |
+//! | --- | --- | --- | --- | --- |
+//! | `regional-servers #true` | [`control/...`](https://...) | error | 13 | rules out Lync Online |
+//! ```
+//!
+//! `need` is the source text of the finding's primary label (whitespace collapsed, cut at 60
+//! characters, in a code span with `|` escaped); `rule` links to the rule's first source;
+//! `severity` is after the target adjustment; `line` is 1-based; `verdict` is the row's
+//! effect: `rules out Lync Online` for the rules that decided the file's verdict, `waived`
+//! for waived findings, otherwise the severity (`error`, `warning`, `advice`). A file without
+//! diagnostics gets one line, `no findings`, with the Lync Online workloads that serve its
+//! needs.
+
+use std::fmt::Write as _;
+
+use super::position::LineIndex;
+use crate::diag::Diagnostic;
+use crate::engine::{Counts, FileReport, Verdict};
+use crate::pack::PackSet;
+
+/// The longest `need` shown, in characters.
+const NEED_WIDTH: usize = 60;
+
+/// The Markdown report for one run.
+#[must_use]
+pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
+    let c = Counts::of(reports);
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut out = String::from("## lync-lint\n\n");
+    let _ = write!(
+        out,
+        "checked {}: {}, {}, {} advice",
+        plural(reports.len(), "file", "files"),
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        c.advice,
+    );
+    if c.waived > 0 {
+        let _ = write!(out, ", {} waived", c.waived);
+    }
+    out.push('\n');
+    for r in reports {
+        out.push('\n');
+        file(&mut out, r);
+    }
+    out
+}
+
+fn file(out: &mut String, r: &FileReport) {
+    let verdict = r.verdict.map_or("no verdict", Verdict::as_str);
+    let _ = writeln!(out, "### {}: {verdict}\n", fenced(&r.file.name));
+    if r.diagnostics.is_empty() {
+        out.push_str("no findings");
+        if !r.workloads.is_empty() {
+            let _ = write!(out, ": Lync Online serves {}", r.workloads.join(", "));
+        }
+        out.push('\n');
+        return;
+    }
+    let idx = LineIndex::new(&r.file.text);
+    out.push_str("| need | rule | severity | line | verdict |\n| --- | --- | --- | --- | --- |\n");
+    for d in &r.diagnostics {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            need(&idx, d),
+            rule(d),
+            d.severity,
+            idx.primary_range(d).start.line,
+            effect(r, d)
+        );
+    }
+    if r.verdict == Some(Verdict::OnlineViable) && !r.workloads.is_empty() {
+        let _ = writeln!(out, "\nLync Online serves {}", r.workloads.join(", "));
+    }
+}
+
+/// The primary label's source text, as a table-safe code span (empty when there is none).
+fn need(idx: &LineIndex<'_>, d: &Diagnostic) -> String {
+    let Some(label) = d.labels.first() else {
+        return String::new();
+    };
+    let words: Vec<&str> = idx.slice(label.span).split_whitespace().collect();
+    let mut text = words.join(" ");
+    if text.chars().count() > NEED_WIDTH {
+        text = text.chars().take(NEED_WIDTH - 1).chain(['…']).collect();
+    }
+    if text.is_empty() { String::new() } else { code(&text) }
+}
+
+fn rule(d: &Diagnostic) -> String {
+    match &d.url {
+        // `<...>` keeps the parentheses that TechNet URLs have; `<`, `>`, spaces and `|` are
+        // encoded.
+        Some(url) => {
+            format!(
+                "[{}](<{}>)",
+                code(&d.code),
+                url.replace('<', "%3C").replace('>', "%3E").replace(' ', "%20").replace('|', "%7C")
+            )
+        }
+        None => code(&d.code),
+    }
+}
+
+fn effect(r: &FileReport, d: &Diagnostic) -> &'static str {
+    if d.waived.is_some() {
+        "waived"
+    } else if d.is_finding && r.ruled_out_by.contains(&d.code) {
+        "rules out Lync Online"
+    } else {
+        d.severity.as_str()
+    }
+}
+
+/// A code span that survives any content inside a table cell: the fence is longer than any
+/// backtick run in `s`, and `|` is escaped (GFM splits cells before parsing code spans).
+#[must_use]
+pub fn code(s: &str) -> String {
+    fenced(&s.replace('|', "\\|"))
+}
+
+/// A code span whose fence is longer than any backtick run in `s` (outside tables).
+fn fenced(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("x `y` z"), "``x `y` z``");
+        assert_eq!(code("`y`"), "`` `y` ``");
+    }
+}
