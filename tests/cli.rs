@@ -229,3 +229,29 @@ fn the_config_format_is_the_default() {
     let out = run_in(tmp.path(), &["check", "--format", "human"], None);
     assert!(out.stdout.starts_with("checked 1 file"), "{}", out.stdout);
 }
+
+#[test]
+fn parallel_output_is_identical_to_a_single_threaded_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    for i in 0..60 {
+        let text = match i % 3 {
+            0 => "voice {\n    call-park #true\n}\n".to_owned(),
+            1 => format!("organization \"Org {i}\"\ncollaboration {{\n    im-presence #true\n}}\n"),
+            _ => "voice {\n    cal-park #true\n}\n".to_owned(),
+        };
+        std::fs::write(tmp.path().join(format!("env-{i:03}.lync.kdl")), text).expect("write");
+    }
+    let run_with = |threads: &str| {
+        let out = assert_cmd::Command::cargo_bin("lync-lint")
+            .expect("binary")
+            .current_dir(tmp.path())
+            .args(["check", "--color", "never"])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("runs");
+        (out.status.code(), out.stdout)
+    };
+    let single = run_with("1");
+    assert_eq!(single, run_with("4"));
+    assert!(String::from_utf8_lossy(&single.1).contains("checked 60 files"));
+}

@@ -225,26 +225,34 @@ fn check_files(
     packs: &crate::pack::PackSet,
     opts: &CheckOptions,
 ) -> io::Result<(Vec<FileReport>, bool)> {
-    let mut reports = Vec::new();
+    use rayon::prelude::*;
+    // Files are checked in parallel; results keep the discovery order, so the output is the
+    // same as a single-threaded run.
+    let results: Vec<Result<FileReport, crate::source::ReadError>> = files
+        .par_iter()
+        .map(|path| {
+            let name = if path.as_os_str() == "-" {
+                args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
+            } else {
+                display_path(path)
+            };
+            let bytes = crate::source::read_bytes(path)?;
+            Ok(match crate::source::decode(&name, bytes) {
+                Ok(file) => crate::engine::check(file, packs, opts),
+                Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
+            })
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
     let mut unreadable = false;
-    for path in files {
-        let name = if path.as_os_str() == "-" {
-            args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
-        } else {
-            display_path(path)
-        };
-        let bytes = match crate::source::read_bytes(path) {
-            Ok(b) => b,
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
             Err(e) => {
                 writeln!(io::stderr(), "error: {e}")?;
                 unreadable = true;
-                continue;
             }
-        };
-        reports.push(match crate::source::decode(&name, bytes) {
-            Ok(file) => crate::engine::check(file, packs, opts),
-            Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
-        });
+        }
     }
     Ok((reports, unreadable))
 }
