@@ -176,23 +176,20 @@ impl Config {
             return;
         };
         let Some(s) = r.expect_string(e, "`severity`") else { return };
-        let setting = match s.as_str() {
-            "off" => RuleSetting::Off,
-            other => match Severity::parse(other) {
-                Some(sev) => RuleSetting::Severity(sev),
-                None => {
-                    let help = did_you_mean(other, ["error", "warning", "advice", "off"])
-                        .map(|s| format!("did you mean `{s}`?"));
-                    r.error_help(
-                        "value",
-                        format!("unknown severity `{other}`"),
-                        e.value_span,
-                        "expected error, warning, advice or off",
-                        help,
-                    );
-                    return;
-                }
-            },
+        let setting = if s == "off" {
+            RuleSetting::Off
+        } else if let Some(sev) = Severity::parse(&s) {
+            RuleSetting::Severity(sev)
+        } else {
+            let help = did_you_mean(&s, ["error", "warning", "advice", "off"]).map(|c| format!("did you mean `{c}`?"));
+            r.error_help(
+                "value",
+                format!("unknown severity `{s}`"),
+                e.value_span,
+                "expected error, warning, advice or off",
+                help,
+            );
+            return;
         };
         self.rules.push(Setting { value: (id, setting), span });
     }

@@ -157,9 +157,13 @@ pub struct FileDiagnostics {
 /// The closest candidate to `name` by edit distance, if it is close enough to be a typo.
 #[must_use]
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let len = name.chars().count();
+    let limit = (len / 3).max(2);
     candidates
         .into_iter()
+        // Names whose lengths differ by more than the limit cannot be close; skipping them
+        // keeps a huge misspelled name from costing a full edit distance per candidate.
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (strsim::levenshtein(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

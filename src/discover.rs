@@ -52,7 +52,9 @@ impl Selection {
         }
     }
 
-    fn selected(&self, path: &Path) -> bool {
+    /// Whether a walked file is selected: included (by glob or name) and not excluded.
+    #[must_use]
+    pub fn selected(&self, path: &Path) -> bool {
         let by_name = || path.file_name().is_some_and(|n| n.to_string_lossy().ends_with(SUFFIX));
         let included = match &self.include {
             Some(inc) => self.relative(path).is_some_and(|rel| inc.is_match(&rel)),

@@ -18,6 +18,7 @@ pub mod doc;
 pub mod engine;
 pub mod eval;
 pub mod kql;
+pub mod lsp;
 pub mod pack;
 pub mod packtest;
 pub mod parse;

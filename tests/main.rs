@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod config;
 mod docs;
+mod lsp;
 mod outputs;
 mod packs;
 mod policies;

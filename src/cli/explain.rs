@@ -128,7 +128,7 @@ fn condition(s: &mut String, c: &Condition, depth: usize) {
     }
 }
 
-/// ` without `PROP`` for a selector with `missing="PROP"`.
+/// The "without PROP" suffix for a selector with `missing="PROP"`.
 fn without(sel: &crate::policy::Sel) -> String {
     sel.missing.as_ref().map_or_else(String::new, |m| format!(" without `{m}`"))
 }

@@ -2,9 +2,10 @@
 
 pub mod check;
 pub mod explain;
+pub mod init;
+pub mod lsp;
 pub mod rules;
 pub mod test;
-pub mod init;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub enum Command {
     Test(test::TestArgs),
     /// Write a commented starter environment file generated from the vocabulary
     Init(init::InitArgs),
+    /// Run the language server on stdio
+    Lsp(lsp::LspArgs),
     /// Print shell completions
     Completions {
         /// The shell to generate completions for
@@ -163,6 +166,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
         Command::Explain(args) => explain::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "lync-lint", &mut io::stdout());
