@@ -118,7 +118,7 @@ pub enum RuleSetting {
 pub struct CheckOptions {
     /// Overrides the files' own `deployment { target }`.
     pub target: Option<Target>,
-    /// Today's date (`YYYY-MM-DD`) for waiver expiry; empty means no waiver ever expires.
+    /// Today's date (`YYYY-MM-DD`) for waiver expiry; empty means the local date.
     pub today: String,
     /// Severity overrides by rule id.
     pub rules: HashMap<String, RuleSetting>,

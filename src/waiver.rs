@@ -45,7 +45,8 @@ fn prop_str(node: &Node, name: &str) -> Option<String> {
 }
 
 /// Applies the file's waivers to its findings and adds the `waiver::*` diagnostics.
-/// `today` is `YYYY-MM-DD`.
+/// `today` is `YYYY-MM-DD`, or empty for the local date (looked up only when a waiver has an
+/// expiry date, since reading the time zone costs more than checking a small file).
 pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &str) {
     let mut extra = Vec::new();
     for node in doc.nodes.iter().filter(|n| n.name.value == "waiver") {
@@ -81,6 +82,7 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
             continue;
         }
         let expires = prop_str(node, "expires");
+        let today = if today.is_empty() && expires.is_some() { local_today() } else { today };
         if let Some(date) = expires.as_deref().filter(|d| *d < today) {
             let span = node.prop("expires").map_or(node.name.span, |e| e.value_span);
             extra.push(
@@ -109,7 +111,14 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
     diags.extend(extra);
 }
 
-/// Today's date as `YYYY-MM-DD`: `LYNC_LINT_TODAY` when set (for tests), else the local date.
+/// The local date, computed once per process.
+fn local_today() -> &'static str {
+    static TODAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TODAY.get_or_init(|| jiff::ZonedDateTime::now().date().to_string())
+}
+
+/// Today's date for [`apply`]: `LYNC_LINT_TODAY` when set (for tests), else empty, which
+/// [`apply`] reads as the local date.
 ///
 /// # Errors
 /// When `LYNC_LINT_TODAY` is not a valid date.
@@ -117,6 +126,15 @@ pub fn today() -> Result<String, String> {
     match std::env::var("LYNC_LINT_TODAY") {
         Ok(d) if crate::schema::is_date(&d) => Ok(d),
         Ok(d) => Err(format!("LYNC_LINT_TODAY=`{d}` is not a date (`YYYY-MM-DD`)")),
-        Err(_) => Ok(jiff::ZonedDateTime::now().date().to_string()),
+        Err(_) => Ok(String::new()),
+    }
+}
+
+/// Today's date, always a real date (for waiver quick fixes).
+#[must_use]
+pub fn today_date() -> String {
+    match today() {
+        Ok(d) if !d.is_empty() => d,
+        _ => local_today().to_owned(),
     }
 }

@@ -150,7 +150,7 @@ fn dir_of(path: &Path) -> PathBuf {
 /// Today's date for waiver expiry (`LYNC_LINT_TODAY` when it is valid).
 #[must_use]
 pub fn today() -> String {
-    crate::waiver::today().unwrap_or_else(|_| jiff::ZonedDateTime::now().date().to_string())
+    crate::waiver::today_date()
 }
 
 /// Loads a configuration file, from `text` when the editor has it open. Returns the config
