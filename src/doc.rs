@@ -1,7 +1,7 @@
 //! The internal document model: what every other module works on.
 //!
 //! A [`Document`] is a tree of [`Node`]s with byte spans on every name, type annotation,
-//! argument and property. It is produced by `crate::parse` (today from the `kdl` crate) and
+//! argument and property. It is produced by `crate::parse` (its own fast parser; the `kdl` crate only explains rejected files) and
 //! nothing outside that module may depend on the parser: this seam lets a faster parser be
 //! swapped in without touching validation, KQL or evaluation.
 

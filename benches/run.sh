@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Benchmarks, side by side in one run (see docs/BENCHMARKS.md):
+#   - `lync-lint check` on 1, 1,000 and 10,000 generated environment files, single-threaded
+#     (RAYON_NUM_THREADS=1) and on all cores;
+#   - parse only, single thread: the fast parser and the `kdl` crate, on the same files;
+#   - cfn-guard 3.x (when installed) on the equivalent JSON corpus of ../shared/peers/gen.py
+#     with ../shared/peers/lync.guard, its verdicts checked by check_guard.py.
+# Reports wall time, files/s, MB/s, peak RSS (/usr/bin/time -v) and ratios, as Markdown.
+#
+# Environment:
+#   BENCH_SIZES="1 1000 10000"  corpus sizes (files)
+#   BENCH_DIR=target/bench      where corpora and results go
+#   BENCH_LOCK=/path/to/lock    run cargo and the measurements under `flock` on this file
+#   PEERS=../shared/peers       where gen.py, lync.guard and check_guard.py are
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${BENCH_SIZES:-"1 1000 10000"}
+OUT=${BENCH_DIR:-target/bench}
+PEERS=${PEERS:-../shared/peers}
+LOCK=${BENCH_LOCK:-}
+TIME=/usr/bin/time
+
+locked() { if [[ -n "$LOCK" ]]; then flock "$LOCK" "$@"; else "$@"; fi; }
+
+if [[ "${1:-}" != "--measure" ]]; then
+    # Build (under the lock, if any), generate, then measure (under the lock as a whole).
+    locked cargo build --release --locked
+    BENCH_BIN=$(locked cargo bench --locked --no-run --bench parse --message-format=json 2>/dev/null |
+        sed -n 's/.*"executable":"\([^"]*parse-[^"]*\)".*/\1/p' | tail -1)
+    [[ -x "$BENCH_BIN" ]] || { echo "could not build the parse bench" >&2; exit 2; }
+    mkdir -p "$OUT"
+    for n in $SIZES; do
+        [[ -f "$OUT/kdl-$n/expected.txt" ]] || "$BENCH_BIN" write "$OUT/kdl-$n" "$n" >/dev/null
+        if [[ -f "$PEERS/gen.py" && ! -d "$OUT/json-$n/json" ]] && command -v python3 >/dev/null; then
+            python3 "$PEERS/gen.py" -n "$n" --out "$OUT/json-$n" --formats json >/dev/null
+        fi
+    done
+    export BENCH_BIN
+    locked "$0" --measure
+    exit
+fi
+
+[[ -x "$TIME" ]] || { echo "needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
+LYNC=target/release/lync-lint
+GUARD=$(command -v cfn-guard || true)
+RESULTS="$OUT/results.md"
+: >"$RESULTS"
+say() { echo "$*" | tee -a "$RESULTS"; }
+
+# best_of RUNS CMD...: runs CMD (stdout to $OUT/last.out) RUNS times; sets BEST (seconds,
+# fastest run) and RSS (KB, largest peak resident set).
+best_of() {
+    local runs=$1 t0 t1 rss
+    shift
+    BEST="" RSS=0
+    for _ in $(seq "$runs"); do
+        t0=$(date +%s%N)
+        "$TIME" -f %M -o "$OUT/time.txt" "$@" >"$OUT/last.out" 2>"$OUT/last.err" || true
+        t1=$(date +%s%N)
+        rss=$(tail -1 "$OUT/time.txt")
+        ((rss > RSS)) && RSS=$rss
+        BEST=$(awk -v a="${BEST:-1e9}" -v b="$(((t1 - t0) / 1000))" 'BEGIN { b /= 1e6; print (b < a ? b : a) }')
+    done
+}
+
+bytes_of() { find "$1" -maxdepth 1 -name "$2" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
+mbps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+ms() { awk -v t="$1" 'BEGIN { printf (t < 0.001 ? "%.3f ms" : "%.1f ms"), t * 1000 }'; }
+
+# Do lync-lint's verdicts match the generator's?
+verify_lync() {
+    local dir=$1 out=$2
+    sed -n 's#^  .*/\(org-[0-9]*\.lync\.kdl\): \(online-[a-z-]*\).*#\1 \2#p' "$out" | sort >"$OUT/verdicts.txt"
+    if cmp -s "$OUT/verdicts.txt" <(sort "$dir/expected.txt"); then echo "verdicts ok"; else echo "VERDICTS DIFFER"; fi
+}
+
+say "## Benchmark run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(uname -m)"
+say ""
+say "lync-lint $($LYNC --version | awk '{print $2}'); ${GUARD:+$($GUARD --version 2>/dev/null | head -1)}"
+say ""
+say "### \`check\` vs cfn-guard (whole process: start-up, reading, parsing, checking, output)"
+say ""
+say "| files | KDL bytes | check, 1 thread | files/s | MB/s | peak RSS | check, $(nproc) threads | files/s | peak RSS | JSON bytes | cfn-guard | files/s | MB/s | peak RSS | cfn-guard / check 1 thread | cfn-guard / check $(nproc) threads |"
+say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+PARSE_ROWS=()
+for n in $SIZES; do
+    dir="$OUT/kdl-$n"
+    runs=3
+    ((n <= 1)) && runs=30
+    kb=$(bytes_of "$dir" '*.kdl')
+    best_of "$runs" env RAYON_NUM_THREADS=1 "$LYNC" check --no-config --color never "$dir"
+    lt=$BEST lr=$RSS
+    check=$(verify_lync "$dir" "$OUT/last.out")
+    best_of "$runs" "$LYNC" check --no-config --color never "$dir"
+    pt=$BEST pr=$RSS
+    pcheck=$(verify_lync "$dir" "$OUT/last.out")
+    row="| $n | $kb | $(ms "$lt") ($check) | $(rate "$n" "$lt") | $(mbps "$kb" "$lt") | $((lr / 1024)) MB"
+    row="$row | $(ms "$pt") ($pcheck) | $(rate "$n" "$pt") | $((pr / 1024)) MB"
+    jdir="$OUT/json-$n/json"
+    if [[ -n "$GUARD" && -d "$jdir" ]]; then
+        jb=$(bytes_of "$jdir" '*.json')
+        best_of "$runs" "$GUARD" validate -d "$jdir" -r "$PEERS/lync.guard" -z -o json -S none
+        gt=$BEST gr=$RSS
+        gcheck=$(python3 "$PEERS/check_guard.py" "$OUT/json-$n/expected.json" <"$OUT/last.out" | head -1)
+        row="$row | $jb | $(ms "$gt") ($gcheck) | $(rate "$n" "$gt") | $(mbps "$jb" "$gt") | $((gr / 1024)) MB"
+        row="$row | $(ratio "$gt" "$lt") | $(ratio "$gt" "$pt") |"
+    else
+        row="$row | | not run (cfn-guard not installed) | | | | | |"
+    fi
+    say "$row"
+
+    # Parse only, single thread, one file at a time (parse calls timed in-process).
+    kpasses=1
+    ((n <= 1000)) && kpasses=3
+    best_of 1 "$BENCH_BIN" files fast "$dir" 5
+    fs=$(sed -n 's/.*parse_s=\([0-9.]*\).*/\1/p' "$OUT/last.out") fr=$RSS
+    best_of 1 "$BENCH_BIN" files kdl "$dir" "$kpasses"
+    ks=$(sed -n 's/.*parse_s=\([0-9.]*\).*/\1/p' "$OUT/last.out") kr=$RSS
+    PARSE_ROWS+=("| $n | $kb | $(ms "$fs") | $(mbps "$kb" "$fs") | $((fr / 1024)) MB | $(ms "$ks") | $(mbps "$kb" "$ks") | $((kr / 1024)) MB | $(ratio "$ks" "$fs") |")
+done
+say ""
+say "### Parse only, single thread (same KDL files, read one at a time; only the parse calls are timed)"
+say ""
+say "| files | bytes | fast parser | MB/s | peak RSS | kdl crate 6.7 | MB/s | peak RSS | fast vs kdl |"
+say "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for r in "${PARSE_ROWS[@]}"; do say "$r"; done
+say ""
+say "### Parse only, in memory, by file size"
+say ""
+"$BENCH_BIN" | tail -n +3 | tee -a "$RESULTS"
+echo
+echo "results written to $RESULTS"
