@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::diag::{Diagnostic, Label, Severity, SourceFile};
 use crate::doc::{Document, Node, Span, Value};
 use crate::eval::{self, Evidence};
+use crate::kql::Index;
 use crate::pack::PackSet;
 use crate::parse::SyntaxError;
 use crate::policy::Policy;
@@ -154,6 +155,7 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
     let target = opts
         .target
         .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).and_then(Target::parse));
+    let index = Index::new(doc);
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
         .iter()
@@ -163,7 +165,7 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
                 Some(RuleSetting::Severity(s)) => *s,
                 None => p.severity,
             };
-            finding(p, doc, severity, &packs.vocab)
+            finding(p, doc, &index, severity, &packs.vocab)
         })
         .collect();
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today);
@@ -223,8 +225,14 @@ fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Optio
 }
 
 /// Evaluates one policy; the finding when it fires.
-fn finding(p: &Policy, doc: &Document, severity: Severity, vocab: &Vocabulary) -> Option<Diagnostic> {
-    let evidence = eval::dedup(eval::eval(&p.when, doc)?);
+fn finding<'a>(
+    p: &'a Policy,
+    doc: &'a Document,
+    index: &Index<'a>,
+    severity: Severity,
+    vocab: &Vocabulary,
+) -> Option<Diagnostic> {
+    let evidence = eval::dedup(eval::eval(&p.when, index)?);
     let first = evidence.first();
     let labels = evidence
         .iter()
@@ -233,7 +241,7 @@ fn finding(p: &Policy, doc: &Document, severity: Severity, vocab: &Vocabulary) -
             Label { span: evidence_span(ev), text }
         })
         .collect();
-    let help = p.helps.iter().find(|h| h.when.as_ref().is_none_or(|q| !q.select(doc).is_empty()));
+    let help = p.helps.iter().find(|h| h.when.as_ref().is_none_or(|q| !q.select_in(index).is_empty()));
     Some(Diagnostic {
         code: p.id.clone(),
         severity,

@@ -2,7 +2,8 @@
 
 use std::collections::HashSet;
 
-use crate::doc::{Document, Node, Value};
+use crate::doc::{Node, Value};
+use crate::kql::Index;
 use crate::policy::Condition;
 
 /// A node that made a positive leaf condition true.
@@ -17,16 +18,16 @@ pub struct Evidence<'a> {
 
 /// Evaluates `cond`; `Some(evidence)` when it is true.
 #[must_use]
-pub fn eval<'a>(cond: &'a Condition, doc: &'a Document) -> Option<Vec<Evidence<'a>>> {
+pub fn eval<'a>(cond: &'a Condition, doc: &Index<'a>) -> Option<Vec<Evidence<'a>>> {
     match cond {
         Condition::Match { query, label } => {
-            let nodes = query.select(doc);
+            let nodes = query.select_in(doc);
             (!nodes.is_empty()).then(|| {
                 nodes.into_iter().map(|node| Evidence { node, label: label.as_deref(), count: None }).collect()
             })
         }
         Condition::Count { query, min, max, distinct, label } => {
-            let nodes = query.select(doc);
+            let nodes = query.select_in(doc);
             let (counted, n) = match distinct {
                 None => {
                     let n = nodes.len();

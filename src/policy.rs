@@ -38,7 +38,13 @@ impl Sel {
     /// The nodes the selector matches (without the `missing=` property, when one is given).
     #[must_use]
     pub fn select<'a>(&self, doc: &'a crate::doc::Document) -> Vec<&'a Node> {
-        let mut nodes = self.query.select(doc);
+        self.select_in(&crate::kql::Index::new(doc))
+    }
+
+    /// Like [`Sel::select`], on a document already flattened.
+    #[must_use]
+    pub fn select_in<'a>(&self, index: &crate::kql::Index<'a>) -> Vec<&'a Node> {
+        let mut nodes = self.query.select_in(index);
         if let Some(key) = &self.missing {
             nodes.retain(|n| if key == "val()" { n.arg(0).is_none() } else { n.prop(key).is_none() });
         }

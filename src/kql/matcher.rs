@@ -7,6 +7,19 @@ use std::cmp::Ordering;
 use super::{Accessor, AccessorMatcher, Combinator, Head, Matchers, Op, Operand, Selector, TypeMatcher};
 use crate::doc::{Document, Entry, Node, Value};
 
+/// A document flattened once, in pre-order, so that many queries can run against it
+/// without walking the tree again.
+pub struct Index<'a> {
+    flat: Vec<Flat<'a>>,
+}
+
+impl<'a> Index<'a> {
+    #[must_use]
+    pub fn new(doc: &'a Document) -> Self {
+        Self { flat: flatten(doc) }
+    }
+}
+
 /// A node in pre-order with the indices of its parent and previous sibling.
 struct Flat<'a> {
     node: &'a Node,
@@ -33,11 +46,11 @@ fn flatten(doc: &Document) -> Vec<Flat<'_>> {
     out
 }
 
-pub(super) fn select<'a>(selectors: &[Selector], doc: &'a Document) -> Vec<&'a Node> {
-    let flat = flatten(doc);
+pub(super) fn select<'a>(selectors: &[Selector], index: &Index<'a>) -> Vec<&'a Node> {
+    let flat = &index.flat;
     let mut hit = vec![false; flat.len()];
     for sel in selectors {
-        for (h, m) in hit.iter_mut().zip(eval(sel, &flat)) {
+        for (h, m) in hit.iter_mut().zip(eval(sel, flat)) {
             *h |= m;
         }
     }

@@ -11,6 +11,8 @@ mod bracket;
 mod lex;
 mod literal;
 mod matcher;
+
+pub use matcher::Index;
 mod parse;
 #[cfg(test)]
 mod test_parse;
@@ -82,7 +84,13 @@ impl Query {
     /// Every node of `doc` the query selects, in document order, deduplicated.
     #[must_use]
     pub fn select<'a>(&self, doc: &'a Document) -> Vec<&'a Node> {
-        matcher::select(&self.selectors, doc)
+        matcher::select(&self.selectors, &Index::new(doc))
+    }
+
+    /// Like [`Query::select`], on a document already flattened (to run many queries).
+    #[must_use]
+    pub fn select_in<'a>(&self, index: &Index<'a>) -> Vec<&'a Node> {
+        matcher::select(&self.selectors, index)
     }
 
     /// Every node name the query mentions (bare names `a`, and `[name() = "x"]` with `=`),
