@@ -23,6 +23,7 @@
 //! produced. Unless filtered, a `coverage` suite has two cases per rule under test ("fires in
 //! a test", "stays quiet in a test"): failures with `--require-coverage`, skipped otherwise.
 
+use crate::render::junit;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
@@ -129,23 +130,6 @@ pub fn uncovered(outcome: &Outcome) -> usize {
     ids.len()
 }
 
-/// Escapes text for XML attributes and content.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The `JUnit` XML document.
 #[must_use]
 pub fn junit(outcome: &Outcome, require_coverage: bool) -> String {
@@ -164,26 +148,31 @@ pub fn junit(outcome: &Outcome, require_coverage: bool) -> String {
     for file in files {
         let results: Vec<_> = outcome.results.iter().filter(|r| r.file.name == file).collect();
         let failed = results.iter().filter(|r| !r.failures.is_empty()).count();
-        let _ = writeln!(s, "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\">", xml(file), results.len());
+        let _ = writeln!(
+            s,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\">",
+            junit::attr(file),
+            results.len()
+        );
         for r in results {
             let line = line_col(&r.file.text, r.span.start).0;
             let _ = write!(
                 s,
                 "    <testcase classname=\"{0}\" name=\"{1}\" file=\"{0}\" line=\"{line}\"",
-                xml(file),
-                xml(&r.name)
+                junit::attr(file),
+                junit::attr(&r.name)
             );
             if r.failures.is_empty() {
                 s.push_str("/>\n");
                 continue;
             }
             let first = r.failures.first().map_or("", |f| f.diagnostic.message.as_str());
-            let _ = write!(s, ">\n      <failure type=\"test::failed\" message=\"{}\">", xml(first));
+            let _ = write!(s, ">\n      <failure type=\"test::failed\" message=\"{}\">", junit::attr(first));
             for f in &r.failures {
                 let (l, c) = line_col(&f.file.text, f.diagnostic.primary_span().start);
-                let _ = writeln!(s, "{}:{l}:{c}: {}", xml(&f.file.name), xml(&f.diagnostic.message));
+                let _ = writeln!(s, "{}:{l}:{c}: {}", junit::attr(&f.file.name), junit::attr(&f.diagnostic.message));
                 for p in produced_lines(f) {
-                    let _ = writeln!(s, "  produced: {}", xml(&p));
+                    let _ = writeln!(s, "  produced: {}", junit::text(&p));
                 }
             }
             s.push_str("</failure>\n    </testcase>\n");
@@ -207,7 +196,7 @@ fn coverage_suite(outcome: &Outcome, require: bool) -> String {
         for (what, missing) in
             [("fires in a test", &outcome.never_fired), ("stays quiet in a test", &outcome.never_quiet)]
         {
-            let _ = write!(s, "    <testcase classname=\"coverage\" name=\"{} {what}\"", xml(rule));
+            let _ = write!(s, "    <testcase classname=\"coverage\" name=\"{} {what}\"", junit::attr(rule));
             if !missing.contains(rule) {
                 s.push_str("/>\n");
             } else if require {
