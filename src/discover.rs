@@ -1,6 +1,8 @@
 //! Finding the environment files to lint (SPEC §2): named paths always, directories walked
 //! in sorted order for `*.lync.kdl`, skipping `.git`, `target` and `node_modules`.
-//! Walk errors are collected, never fatal.
+//! Walk errors are collected, never fatal: an unreadable directory, a symbolic link loop
+//! (symbolic links are followed, each loop is reported once and not entered) and a broken
+//! symbolic link that would have been selected are reported, and the walk goes on.
 
 use std::path::{Path, PathBuf};
 
@@ -97,19 +99,43 @@ pub fn discover(paths: &[PathBuf], selection: &Selection) -> Discovered {
 }
 
 fn walk(dir: &Path, selection: &Selection, out: &mut Discovered) {
-    let walker = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
+    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         e.depth() == 0
             || !(e.file_type().is_dir() && (SKIP.iter().any(|s| e.file_name() == *s) || selection.excluded(e.path())))
     });
     for entry in walker {
         match entry {
             Ok(e) => {
-                let is_file = e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file());
-                if is_file && selection.selected(e.path()) {
+                if e.file_type().is_file() && selection.selected(e.path()) {
                     out.files.push(e.into_path());
                 }
             }
-            Err(e) => out.errors.push(e.to_string()),
+            Err(e) => {
+                if let Some(message) = walk_error(&e, selection) {
+                    out.errors.push(message);
+                }
+            }
         }
     }
+}
+
+/// The message for a walk error; `None` for a broken symbolic link that would not have been
+/// selected anyway (it does not keep the tool from doing its job).
+fn walk_error(e: &walkdir::Error, selection: &Selection) -> Option<String> {
+    let Some(path) = e.path() else { return Some(e.to_string()) };
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Some(format!(
+            "`{}` is a symbolic link loop (it leads back to `{}`); not followed",
+            path.display(),
+            ancestor.display()
+        ));
+    }
+    let io = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link && e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
+        return selection
+            .selected(path)
+            .then(|| format!("cannot read `{}`: a broken symbolic link (its target does not exist)", path.display()));
+    }
+    Some(format!("cannot read `{}`: {io}", path.display()))
 }

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod config;
 mod docs;
+mod hostile;
 mod kdl_suite;
 mod lsp;
 mod outputs;

@@ -10,7 +10,7 @@ use crate::baseline::{Applied, Baseline};
 use crate::config::Config;
 use crate::discover::Selection;
 use crate::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
-use crate::render::human::{Style, render_diagnostic, summary};
+use crate::render::human::{Style, render_file, summary};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -191,10 +191,7 @@ fn render(
         Format::Human => {
             let mut s = String::new();
             for r in reports {
-                for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
-                    s.push_str(&render_diagnostic(&r.file, d, style));
-                    s.push('\n');
-                }
+                s.push_str(&render_file(r, style));
             }
             if !quiet {
                 s.push_str(&summary(reports, style.color));

@@ -1,6 +1,8 @@
 //! Human output: miette's graphical handler (or the narratable one for screen readers),
 //! followed by a summary of files, counts and verdicts.
 
+mod draw;
+
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
@@ -8,29 +10,11 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableRepo
 
 use crate::diag::{Diagnostic, Severity, SourceFile};
 use crate::engine::{FileReport, Verdict};
+use draw::{Drawn, printable};
 
-impl SourceCode for SourceFile {
-    fn read_span<'a>(
-        &'a self,
-        span: &miette::SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        // miette counts the header's column in bytes; users (and every other output) count
-        // Unicode scalar values, so recompute it.
-        let inner = self.text.as_str().read_span(span, before, after)?;
-        let start = inner.span().offset();
-        let line_start = self.text.get(..start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
-        let column = self.text.get(line_start..start).map_or(0, |t| t.chars().count());
-        Ok(Box::new(miette::MietteSpanContents::new(
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            column,
-            inner.line_count(),
-        )))
-    }
-}
+/// The most diagnostics drawn for one file; the others are counted in one line (the machine
+/// formats list them all).
+pub const MAX_DRAWN_PER_FILE: usize = 100;
 
 /// How to draw diagnostics.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +25,18 @@ pub struct Style {
     pub width: Option<usize>,
 }
 
-/// A [`Diagnostic`] bound to its file, as miette wants it.
+/// A [`Diagnostic`] bound to its file, as miette wants it, with what can be drawn of it.
 struct Bound<'a> {
     diag: &'a Diagnostic,
-    source: miette::NamedSource<Arc<SourceFile>>,
+    source: miette::NamedSource<Drawn>,
+    /// Indices of the labels drawn, the primary one first (empty: no snippet).
+    drawn: Vec<usize>,
+    /// Where the primary label is, in words, when it cannot be drawn.
+    location: Option<String>,
+    /// The labels that are not drawn, in words.
+    not_drawn: Option<String>,
+    /// The context lines drawn around the labels.
+    context: usize,
 }
 
 impl fmt::Debug for Bound<'_> {
@@ -55,7 +47,11 @@ impl fmt::Debug for Bound<'_> {
 
 impl fmt::Display for Bound<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&printable(&self.diag.message))?;
+        match &self.location {
+            Some(at) => write!(f, "\n{at}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -63,7 +59,7 @@ impl std::error::Error for Bound<'_> {}
 
 impl miette::Diagnostic for Bound<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.diag.code))
+        Some(Box::new(printable(&self.diag.code)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -75,52 +71,116 @@ impl miette::Diagnostic for Bound<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        match (&self.diag.help, &self.diag.source) {
-            (Some(h), Some(s)) => Some(Box::new(format!("{h}\nsource: {s}"))),
-            (None, Some(s)) => Some(Box::new(format!("source: {s}"))),
-            (h, None) => h.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>),
-        }
+        let source = self.diag.source.as_ref().map(|s| format!("source: {s}"));
+        let parts: Vec<&str> =
+            [self.diag.help.as_deref(), source.as_deref(), self.not_drawn.as_deref()].into_iter().flatten().collect();
+        (!parts.is_empty()).then(|| Box::new(printable(&parts.join("\n")).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.diag.url.as_ref().map(|u| Box::new(printable(u)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        (!self.drawn.is_empty()).then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.diag.labels.is_empty() {
+        if self.drawn.is_empty() {
             return None;
         }
-        let len = self.source.inner().text.len();
-        Some(Box::new(self.diag.labels.iter().enumerate().map(move |(i, l)| {
+        let len = self.source.inner().file.text.len();
+        Some(Box::new(self.drawn.iter().enumerate().map(move |(n, &i)| {
+            let l = &self.diag.labels[i];
             let start = l.span.start.min(len);
-            let span = miette::SourceSpan::new(start.into(), l.span.end.min(len) - start);
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(l.text.clone(), span)
-            } else {
-                LabeledSpan::new_with_span(l.text.clone(), span)
-            }
+            let span = miette::SourceSpan::new(start.into(), l.span.end.clamp(start, len) - start);
+            let text = l.text.as_deref().map(|t| printable(t).into_owned());
+            if n == 0 { LabeledSpan::new_primary_with_span(text, span) } else { LabeledSpan::new_with_span(text, span) }
         })))
     }
 }
 
-/// Renders one diagnostic about `file`.
+/// Binds `diag` to `file`: which labels are drawn, and the words for the others. With
+/// `in_words`, none is drawn.
+fn bind<'a>(file: &Arc<SourceFile>, diag: &'a Diagnostic, in_words: bool) -> Bound<'a> {
+    let shown = draw::shown(file);
+    let len = file.text.len();
+    // Context lines around the labels, unless one of them is too long to draw.
+    let mut plan = draw::plan(&shown, len, &diag.labels, 1);
+    if plan.why.is_some() {
+        let tight = draw::plan(&shown, len, &diag.labels, 0);
+        if tight.why.is_none() {
+            plan = tight;
+        }
+    }
+    if in_words && !diag.labels.is_empty() {
+        let why = Some("not drawn".to_owned());
+        plan = draw::Plan { drawn: Vec::new(), described: (0..diag.labels.len()).collect(), why, context: 0 };
+    }
+    let name = printable(&file.name).into_owned();
+    let at = |i: usize| {
+        let (line, column) = shown.position(&file.text, diag.labels[i].span.start);
+        format!("{name}:{line}:{column}")
+    };
+    let location = plan.why.as_ref().map(|why| {
+        let text = diag.labels[0].text.as_deref().map(|t| format!(": {t}")).unwrap_or_default();
+        printable(&format!("at {}{text} ({why})", at(0))).into_owned()
+    });
+    // The primary label is either drawn or described in `location`.
+    let others: Vec<usize> = plan.described.iter().copied().filter(|&i| i != 0).collect();
+    let not_drawn = (!others.is_empty()).then(|| {
+        let places: Vec<String> = others.iter().take(3).map(|&i| format!("`{}`", at(i))).collect();
+        let more = if others.len() > 3 { format!(" and {} more", others.len() - 3) } else { String::new() };
+        format!("not drawn: {} more label(s), at {}{more}", others.len(), places.join(", "))
+    });
+    let source = miette::NamedSource::new(name, Drawn { file: file.clone(), shown });
+    Bound { diag, source, drawn: plan.drawn, context: plan.context, location, not_drawn }
+}
+
+/// Renders one diagnostic about `file`. Rendering never panics: a label on a line too long
+/// to draw (or that spans too many lines) is described in words instead, and should the
+/// drawing fail all the same, the diagnostic is rendered again with every label in words.
 #[must_use]
 pub fn render_diagnostic(file: &Arc<SourceFile>, diag: &Diagnostic, style: Style) -> String {
-    let bound = Bound { diag, source: miette::NamedSource::new(file.name.clone(), file.clone()) };
+    let draw = |in_words| std::panic::catch_unwind(|| render_bound(&bind(file, diag, in_words), style));
+    draw(false).or_else(|_| draw(true)).unwrap_or_else(|_| format!("{}: {}\n", diag.code, printable(&diag.message)))
+}
+
+fn render_bound(bound: &Bound<'_>, style: Style) -> String {
     let mut out = String::new();
     if style.narrate {
-        let _ = NarratableReportHandler::new().render_report(&mut out, &bound);
+        let _ = NarratableReportHandler::new().with_context_lines(bound.context).render_report(&mut out, bound);
     } else {
         let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let mut handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_urls(true);
+        let mut handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_urls(true)
+            .with_context_lines(bound.context);
         if let Some(w) = style.width {
             handler = handler.with_width(w);
         }
-        let _ = handler.render_report(&mut out, &bound);
+        let _ = handler.render_report(&mut out, bound);
+    }
+    out
+}
+
+/// Renders a file's diagnostics that are not waived, each followed by a blank line: at most
+/// [`MAX_DRAWN_PER_FILE`], then one line that counts the others.
+#[must_use]
+pub fn render_file(report: &FileReport, style: Style) -> String {
+    let mut out = String::new();
+    let shown: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.waived.is_none()).collect();
+    for d in shown.iter().take(MAX_DRAWN_PER_FILE) {
+        out.push_str(&render_diagnostic(&report.file, d, style));
+        out.push('\n');
+    }
+    if shown.len() > MAX_DRAWN_PER_FILE {
+        let _ = writeln!(
+            out,
+            "{}: {} more diagnostics not drawn (`--format json` lists them all)\n",
+            printable(&report.file.name),
+            shown.len() - MAX_DRAWN_PER_FILE
+        );
     }
     out
 }
@@ -170,7 +230,7 @@ pub fn summary(reports: &[FileReport], color: bool) -> String {
                 format!("{} ({} to fix first)", paint("33", "no verdict"), plural(n, "error", "errors"))
             }
         };
-        let _ = writeln!(out, "  {}: {verdict}", r.file.name);
+        let _ = writeln!(out, "  {}: {verdict}", printable(&r.file.name));
         for d in r.diagnostics.iter().filter(|d| d.waived.is_some()) {
             let _ = writeln!(out, "    {}", waived_line(d));
         }
@@ -192,5 +252,5 @@ fn waived_line(d: &Diagnostic) -> String {
         extra.push(format!("ticket {t}"));
     }
     let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
-    format!("waived `{}`: {}{extra}", d.code, w.reason)
+    printable(&format!("waived `{}`: {}{extra}", d.code, w.reason)).into_owned()
 }
