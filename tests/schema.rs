@@ -132,3 +132,12 @@ fn deep_nesting_is_refused_not_overflowed() {
     assert_eq!(r.diagnostics[0].code, "kdl::syntax");
     assert!(r.diagnostics[0].message.contains("nesting too deep"));
 }
+
+#[test]
+fn a_control_character_is_named_not_mistaken_for_kdl_v1() {
+    let packs = builtin();
+    let r = check_text(&packs, "voice {\n    call-park \"\u{1b}[31mred\"\n}\n");
+    assert_eq!(r.diagnostics.len(), 1);
+    assert!(r.diagnostics[0].message.contains("U+001B"), "{}", r.diagnostics[0].message);
+    assert!(!r.diagnostics[0].message.contains("KDL v1"));
+}

@@ -47,10 +47,26 @@ pub fn parse(src: &str) -> Result<Document, Vec<SyntaxError>> {
 }
 
 /// Explains why `src` was rejected. `ours` is the fast parser's first error.
+/// Above this size a rejected file gets only our own error (see [`diagnose`]).
+const REFERENCE_LIMIT: usize = 1 << 20;
+/// At most this many syntax errors are reported per file.
+const MAX_ERRORS: usize = 100;
+
+/// Characters KDL v2 forbids anywhere in a document (besides the newline characters).
+fn forbidden(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
     // The `kdl` parser recurses on children blocks: never hand it a deep document. The
     // scan counts braces inside strings and comments too, so it can only be stricter.
     if ours.message.starts_with(fast::TOO_DEEP) || reference::too_deep(src).is_some() {
+        return vec![ours];
+    }
+    // Large garbage makes the crate's error recovery produce millions of errors; and a
+    // character KDL v2 forbids is not a sign of KDL v1 (which allowed it): our own error,
+    // with its span, says more in both cases.
+    if src.len() > REFERENCE_LIMIT || src.chars().any(forbidden) {
         return vec![ours];
     }
     match kdl::KdlDocument::parse_v2(src) {
@@ -61,6 +77,7 @@ fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
                 return vec![reference::v1_error(src)];
             }
             let mut out = reference::convert_errors(src, err);
+            out.truncate(MAX_ERRORS);
             if out.is_empty() {
                 out.push(ours);
             }
