@@ -66,6 +66,21 @@ impl Value {
         }
     }
 
+    /// The value of a `#` keyword (`#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`),
+    /// from the word after the `#`.
+    #[must_use]
+    pub fn keyword(word: &str) -> Option<Self> {
+        Some(match word {
+            "true" => Self::Bool(true),
+            "false" => Self::Bool(false),
+            "null" => Self::Null,
+            "inf" => Self::Float(f64::INFINITY),
+            "-inf" => Self::Float(f64::NEG_INFINITY),
+            "nan" => Self::Float(f64::NAN),
+            _ => return None,
+        })
+    }
+
     #[must_use]
     pub fn as_str(&self) -> Option<&str> {
         match self {

@@ -193,7 +193,7 @@ impl<'a> Cursor<'a> {
                 self.bump();
                 let (w, _) = self.word();
                 let span = Span::new(start, self.pos.max(start + 1));
-                Scalar::Keyword(keyword(w).ok_or_else(|| {
+                Scalar::Keyword(Value::keyword(w).ok_or_else(|| {
                     KqlError::new(format!("unknown keyword `#{w}`"), span)
                         .help("KDL keywords are #true, #false, #null, #inf, #-inf and #nan")
                 })?)
@@ -208,23 +208,11 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn keyword(w: &str) -> Option<Value> {
-    Some(match w {
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
-        "null" => Value::Null,
-        "inf" => Value::Float(f64::INFINITY),
-        "-inf" => Value::Float(f64::NEG_INFINITY),
-        "nan" => Value::Float(f64::NAN),
-        _ => return None,
-    })
-}
-
 fn classify_word(w: &str, span: Span) -> Result<Scalar, KqlError> {
     if starts_like_number(w) {
         return parse_number(w).map(Scalar::Number).map_err(|m| KqlError::new(m, span));
     }
-    if keyword(w).is_some() {
+    if Value::keyword(w).is_some() {
         return Err(KqlError::new(format!("`{w}` is a keyword, not an identifier"), span)
             .help(format!("write `#{w}` for the value, or `\"{w}\"` for the string")));
     }

@@ -7,7 +7,7 @@
 //! other and then dropped. Spans follow the `kdl` crate path exactly (see `super`); the
 //! derived ones (`value_span`, trimmed node ends) use the same helper functions.
 
-use super::scan::{Cursor, PResult, classify_bare, fail, find_disallowed, keyword};
+use super::scan::{Cursor, PResult, classify_bare, fail, find_disallowed};
 use super::{MAX_DEPTH, SyntaxError, trim, value_span};
 use crate::doc::{Document, Entry, Ident, Node, Span, Value};
 
@@ -381,7 +381,7 @@ impl Parser<'_> {
             Some(b'#') => {
                 self.c.pos += 1;
                 let word = self.c.bare();
-                let Some(v) = keyword(word) else {
+                let Some(v) = Value::keyword(word) else {
                     return Err(fail(
                         Span::new(start, self.c.pos.max(start + 1)),
                         format!("unknown keyword `#{word}`"),

@@ -369,19 +369,6 @@ pub(super) fn classify_bare(tok: &str, span: Span) -> PResult<Option<Value>> {
     Ok(None)
 }
 
-/// A `#` keyword (`#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`), from its word.
-pub(super) fn keyword(word: &str) -> Option<Value> {
-    Some(match word {
-        "true" => Value::Bool(true),
-        "false" => Value::Bool(false),
-        "null" => Value::Null,
-        "inf" => Value::Float(f64::INFINITY),
-        "-inf" => Value::Float(f64::NEG_INFINITY),
-        "nan" => Value::Float(f64::NAN),
-        _ => return None,
-    })
-}
-
 /// A KDL number: decimal integer, float, `0x`, `0o` or `0b`. `None` when malformed or out
 /// of the model's range (`i128`).
 pub(super) fn number(tok: &str) -> Option<Value> {
