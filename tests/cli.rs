@@ -255,3 +255,19 @@ fn parallel_output_is_identical_to_a_single_threaded_run() {
     assert_eq!(single, run_with("4"));
     assert!(String::from_utf8_lossy(&single.1).contains("checked 60 files"));
 }
+
+#[test]
+fn completions_survive_a_closed_pipe() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("lync-lint"))
+        .args(["completions", "bash"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().expect("exits");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "a closed pipe exits quietly: {stderr}");
+}

@@ -169,7 +169,10 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
         Command::Lsp(args) => lsp::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "lync-lint", &mut io::stdout());
+            // Into a buffer first: clap_complete panics on a write error such as a closed pipe.
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "lync-lint", &mut buf);
+            io::stdout().lock().write_all(&buf)?;
             Ok(ExitStatus::Clean)
         }
     }
