@@ -241,8 +241,8 @@ impl Cursor<'_> {
     }
 }
 
-/// Removes `\` + whitespace/newline runs (keeping `\\` and other escapes intact) and
-/// normalizes newlines to `\n`.
+/// Removes `\` + whitespace/newline runs (keeping `\\` and other escapes intact), then
+/// normalizes the remaining newlines to `\n`.
 fn remove_line_continuations(body: &str) -> String {
     let b = body.as_bytes();
     let mut out = String::with_capacity(body.len());
@@ -267,18 +267,10 @@ fn remove_line_continuations(body: &str) -> String {
             }
             continue;
         }
-        let n = newline_len(b, i);
-        if n > 0 && !(n == 1 && b[i] == b'\n') {
-            out.push_str(&body[copied..i]);
-            out.push('\n');
-            i += n;
-            copied = i;
-            continue;
-        }
         i += 1;
     }
     out.push_str(&body[copied.min(body.len())..]);
-    out
+    normalize_newlines(&out)
 }
 
 fn normalize_newlines(body: &str) -> String {
