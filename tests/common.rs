@@ -8,6 +8,17 @@ use lync_lint::diag::SourceFile;
 use lync_lint::engine::{CheckOptions, FileReport, check};
 use lync_lint::pack::{PackSet, PackSource};
 
+/// The shipped fixtures (`fixtures/NAME.lync.kdl`), in the order the README lists them.
+pub const FIXTURES: &[&str] = &[
+    "small-business",
+    "multinational",
+    "contact-centre",
+    "on-premises-declared",
+    "online-but-needs-voice",
+    "hybrid",
+    "typos",
+];
+
 /// The output of one run.
 pub struct Run {
     pub code: i32,

@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use lync_lint::doc::{Document, Entry, Node, Value};
 use lync_lint::parse::{parse, reference};
 
+#[path = "../benches/corpus/rng.rs"]
+mod rng;
+use rng::Rng;
+
 fn suite_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kdl-test-cases");
     assert!(
@@ -281,31 +285,6 @@ fn differential_on_generated_documents() {
     eprintln!("valid: {valid:?}\nmutated: {mutated:?}");
     assert!(valid.both >= 1100, "the kdl crate accepts most generated documents: {valid:?}");
     assert!(mutated.both >= 300 && mutated.neither >= 300, "mutations give both outcomes: {mutated:?}");
-}
-
-/// `SplitMix64`: a small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).expect("small")
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
 }
 
 const NAMES: &[&str] = &[

@@ -9,21 +9,11 @@ use lync_lint::pack::PackSet;
 use lync_lint::render::{github, json, junit, markdown, sarif};
 use serde_json::Value;
 
-use crate::common::builtin;
+use crate::common::{FIXTURES, builtin};
 use junit_checks::{attr, xml_elements};
 
 mod junit_checks;
 mod sarif_checks;
-
-const FIXTURES: &[&str] = &[
-    "small-business",
-    "multinational",
-    "contact-centre",
-    "on-premises-declared",
-    "online-but-needs-voice",
-    "hybrid",
-    "typos",
-];
 
 /// `pbx-replacement` is on line 3 after `Zürich` and an emoji: column 24 in scalar values
 /// (25 in UTF-16 code units, 28 in bytes).

@@ -11,15 +11,7 @@ fn snapshot(name: &str, args: &[&str]) {
 
 #[test]
 fn fixtures_human() {
-    for f in [
-        "small-business",
-        "multinational",
-        "contact-centre",
-        "on-premises-declared",
-        "online-but-needs-voice",
-        "hybrid",
-        "typos",
-    ] {
+    for f in crate::common::FIXTURES {
         snapshot(f, &["check", "--color", "never", &format!("fixtures/{f}.lync.kdl")]);
     }
 }
