@@ -80,6 +80,14 @@ impl Config {
     /// When the file cannot be read, or has mistakes.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = crate::source::read_text(path).map_err(|e| ConfigError::Read(e.to_string()))?;
+        Self::from_text(path, text)
+    }
+
+    /// Decodes a config file's text (an editor's buffer, say) as if read from `path`.
+    ///
+    /// # Errors
+    /// When the text has mistakes.
+    pub fn from_text(path: &Path, text: String) -> Result<Self, ConfigError> {
         let file = SourceFile::new(path.display().to_string(), text);
         let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };

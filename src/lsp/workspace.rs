@@ -157,10 +157,9 @@ pub fn today() -> String {
 /// (when it has no mistakes), its diagnostics, and a problem that has no place in the file.
 #[must_use]
 pub fn load_config(path: &Path, text: Option<&str>) -> (Option<Config>, Vec<Diagnostic>, Option<String>) {
-    let on_disk = crate::source::read_text(path).ok();
     let result = match text {
-        Some(text) if on_disk.as_deref() != Some(text) => load_config_text(path, text),
-        _ => Config::load(path),
+        Some(text) => Config::from_text(path, text.to_owned()),
+        None => Config::load(path),
     };
     match result {
         Ok(config) => (Some(config), Vec::new(), None),
@@ -176,27 +175,6 @@ pub fn config_diagnostics(path: &Path, text: &str, packs: &PackSet) -> Vec<Diagn
         (Some(config), _, _) => config.check_rules(packs).err().map(|f| f.diagnostics).unwrap_or_default(),
         (None, diagnostics, _) => diagnostics,
     }
-}
-
-/// `Config::load` reads from disk only; an unsaved buffer is loaded from a private copy and
-/// its paths are moved back to the real file's directory.
-fn load_config_text(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    let tmp = std::env::temp_dir().join(format!("lync-lint-lsp-{}", std::process::id()));
-    let copy = tmp.join(crate::config::FILE_NAME);
-    if std::fs::create_dir_all(&tmp).and_then(|()| std::fs::write(&copy, text)).is_err() {
-        return Config::load(path);
-    }
-    let loaded = Config::load(&copy);
-    let _ = std::fs::remove_dir_all(&tmp);
-    let mut config = loaded?;
-    let dir = dir_of(path);
-    for p in &mut config.policies {
-        if let Ok(rel) = p.value.strip_prefix(&tmp) {
-            p.value = dir.join(rel);
-        }
-    }
-    config.dir = dir;
-    Ok(config)
 }
 
 /// Loads the built-in pack (unless left out) and the pack directories, with open buffers

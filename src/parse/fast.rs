@@ -18,7 +18,7 @@ pub(super) fn too_deep_error(span: Span) -> SyntaxError {
     SyntaxError {
         message: format!("{TOO_DEEP}: more than {MAX_DEPTH} levels of children"),
         label: Some("this block is too deep".to_owned()),
-        help: Some("environment files are shallow; flatten the structure".to_owned()),
+        help: Some("lync-lint's files are shallow; flatten the structure".to_owned()),
         span,
     }
 }
