@@ -8,6 +8,8 @@
 //! {"version": 1, "findings": [{"rule": "federation/xmpp", "file": "envs/a.lync.kdl", "path": "federation/xmpp[1]"}]}
 //! ```
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::engine::FileReport;
@@ -48,10 +50,20 @@ impl Baseline {
     /// Records every unwaived finding of `reports`.
     #[must_use]
     pub fn record(reports: &[FileReport]) -> Self {
-        let mut findings: Vec<Entry> =
-            reports.iter().flat_map(|r| r.diagnostics.iter().filter_map(|d| entry(&r.file.name, d))).collect();
+        Self::from_entries(reports.iter().flat_map(Self::entries_of).collect())
+    }
+
+    /// A baseline of these entries (in any order).
+    #[must_use]
+    pub fn from_entries(mut findings: Vec<Entry>) -> Self {
         findings.sort();
         Self { version: 1, findings }
+    }
+
+    /// The unwaived findings of one file, as baseline entries.
+    #[must_use]
+    pub fn entries_of(report: &FileReport) -> Vec<Entry> {
+        report.diagnostics.iter().filter_map(|d| entry(&report.file.name, d)).collect()
     }
 
     /// Parses a baseline file's text.
@@ -71,25 +83,52 @@ impl Baseline {
 
     /// Removes the findings the baseline records (each entry hides one finding).
     pub fn apply(&self, reports: &mut [FileReport]) -> Applied {
-        let mut left = self.findings.clone();
+        let by_file = self.by_file();
         let mut applied = Applied::default();
         for r in reports.iter_mut() {
-            let name = r.file.name.clone();
-            r.diagnostics.retain(|d| {
-                let Some(e) = entry(&name, d) else { return true };
-                match left.iter().position(|x| *x == e) {
-                    Some(i) => {
-                        left.swap_remove(i);
-                        applied.baselined += 1;
-                        false
-                    }
-                    None => true,
-                }
-            });
+            applied.add(Self::apply_file(&by_file, r));
         }
-        let checked: Vec<&str> = reports.iter().map(|r| r.file.name.as_str()).collect();
-        applied.fixed = left.into_iter().filter(|e| checked.contains(&e.file.as_str())).collect();
         applied.fixed.sort();
         applied
+    }
+
+    /// The entries of each file.
+    #[must_use]
+    pub fn by_file(&self) -> HashMap<&str, Vec<&Entry>> {
+        let mut map: HashMap<&str, Vec<&Entry>> = HashMap::new();
+        for e in &self.findings {
+            map.entry(e.file.as_str()).or_default().push(e);
+        }
+        map
+    }
+
+    /// Removes from one report the findings its file's entries record; `fixed` lists the
+    /// file's entries that no longer occur (unsorted).
+    pub fn apply_file(by_file: &HashMap<&str, Vec<&Entry>>, report: &mut FileReport) -> Applied {
+        let mut applied = Applied::default();
+        let Some(entries) = by_file.get(report.file.name.as_str()) else { return applied };
+        let mut left: Vec<&Entry> = entries.clone();
+        let name = report.file.name.clone();
+        report.diagnostics.retain(|d| {
+            let Some(e) = entry(&name, d) else { return true };
+            match left.iter().position(|x| **x == e) {
+                Some(i) => {
+                    left.swap_remove(i);
+                    applied.baselined += 1;
+                    false
+                }
+                None => true,
+            }
+        });
+        applied.fixed = left.into_iter().cloned().collect();
+        applied
+    }
+}
+
+impl Applied {
+    /// Adds another file's result (call [`Vec::sort`] on `fixed` when done).
+    pub fn add(&mut self, other: Self) {
+        self.baselined += other.baselined;
+        self.fixed.extend(other.fixed);
     }
 }

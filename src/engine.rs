@@ -56,7 +56,16 @@ impl Counts {
     #[must_use]
     pub fn of(reports: &[FileReport]) -> Self {
         let mut c = Self::default();
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        for r in reports {
+            c.add(Self::of_diagnostics(&r.diagnostics));
+        }
+        c
+    }
+
+    #[must_use]
+    pub fn of_diagnostics(diagnostics: &[Diagnostic]) -> Self {
+        let mut c = Self::default();
+        for d in diagnostics {
             match (&d.waived, d.severity) {
                 (Some(_), _) => c.waived += 1,
                 (None, Severity::Error) => c.errors += 1,
@@ -65,6 +74,13 @@ impl Counts {
             }
         }
         c
+    }
+
+    pub fn add(&mut self, other: Self) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.advice += other.advice;
+        self.waived += other.waived;
     }
 }
 

@@ -151,7 +151,8 @@ fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
 }
 
 fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDecl, out: &mut Vec<Diagnostic>) {
-    let what = match &entry.name {
+    // How messages name the value; built only for a message (most values are fine).
+    let what = || match &entry.name {
         Some(n) => format!("`{}`", n.value),
         None if decl.args.len() == 1 => format!("`{}`", node.name.value),
         None => format!("the {} of `{}`", decl_value.name, node.name.value),
@@ -174,7 +175,7 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
             _ => None,
         };
         out.push(
-            Diagnostic::error("schema::type", format!("{what} must be {}", decl_value.ty.article()))
+            Diagnostic::error("schema::type", format!("{} must be {}", what(), decl_value.ty.article()))
                 .with_label(
                     entry.value_span,
                     format!("expected {}, found {}", decl_value.ty.as_str(), entry.value.type_name()),
@@ -196,7 +197,7 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
                     (None, None) => String::new(),
                 };
                 out.push(
-                    Diagnostic::error("schema::value", format!("{what} must be {range}"))
+                    Diagnostic::error("schema::value", format!("{} must be {range}", what()))
                         .with_label(entry.value_span, format!("`{int}` is out of range")),
                 );
             }
@@ -205,7 +206,7 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
     }
 }
 
-fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &str, out: &mut Vec<Diagnostic>) {
+fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, out: &mut Vec<Diagnostic>) {
     if !d.choices.is_empty() && !d.choices.iter().any(|c| c.value == s) {
         let quoted: Vec<String> = d.choices.iter().map(|c| format!("`\"{}\"`", c.value)).collect();
         let expected = match quoted.as_slice() {
@@ -216,7 +217,7 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &str, out: &mut Vec<Dia
         let help =
             did_you_mean(s, d.choices.iter().map(|c| c.value.as_str())).map(|c| format!("did you mean `\"{c}\"`?"));
         out.push(
-            Diagnostic::error("schema::value", format!("{what} must be {expected}"))
+            Diagnostic::error("schema::value", format!("{} must be {expected}", what()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
                 .with_help_opt(help),
         );
@@ -234,7 +235,7 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &str, out: &mut Vec<Dia
             None
         };
         out.push(
-            Diagnostic::error("schema::value", format!("{what} must be {}", d.ty.article()))
+            Diagnostic::error("schema::value", format!("{} must be {}", what(), d.ty.article()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not {}", d.ty.article()))
                 .with_help_opt(help),
         );

@@ -1,5 +1,6 @@
 //! `lync-lint check`: discover, read, check and report.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ use crate::baseline::{Applied, Baseline};
 use crate::config::Config;
 use crate::discover::Selection;
 use crate::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
-use crate::render::human::{Style, render_file, summary};
+use crate::render::human::{Style, render_file, summary, summary_header, summary_lines};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -98,29 +99,49 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         today,
         rules: config.rules.iter().map(|s| s.value.clone()).collect(),
     };
-    let (mut reports, unreadable) = check_files(&found.files, args, &packs, &opts)?;
-    failed |= unreadable;
+    let format =
+        args.format.or_else(|| config.format.as_ref().and_then(|f| Format::parse(&f.value))).unwrap_or(Format::Human);
+    let by_file = baseline.as_ref().map(Baseline::by_file);
+    let plan = Plan {
+        stream: (format == Format::Human).then_some(style),
+        keep: format != Format::Human || !args.report.is_empty(),
+        record: args.write_baseline.is_some(),
+        baseline: by_file.as_ref(),
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut run = Run::default();
+    for chunk in found.files.chunks(CHUNK) {
+        failed |= check_chunk(chunk, args, &packs, &opts, &plan, &mut run, &mut out)?;
+    }
     if let Some(path) = &args.write_baseline {
-        let text = Baseline::record(&reports).to_json();
+        let text = Baseline::from_entries(std::mem::take(&mut run.recorded)).to_json();
         if let Err(e) = std::fs::write(path, text) {
             writeln!(io::stderr(), "error: cannot write baseline `{}`: {e}", path.display())?;
             return Ok(ExitStatus::Failure);
         }
     }
-    let applied = baseline.map(|b| b.apply(&mut reports));
+    run.applied.fixed.sort();
+    let applied = baseline.is_some().then_some(&run.applied);
     for (format, path) in &args.report {
-        let text = render(*format, &reports, &packs, applied.as_ref(), args.quiet, Style { color: false, ..style });
+        let text = render(*format, &run.reports, &packs, applied, args.quiet, Style { color: false, ..style });
         if let Err(e) = write_atomically(path, &text) {
             writeln!(io::stderr(), "error: cannot write the {} report `{}`: {e}", format.as_str(), path.display())?;
             failed = true;
         }
     }
-    let format =
-        args.format.or_else(|| config.format.as_ref().and_then(|f| Format::parse(&f.value))).unwrap_or(Format::Human);
-    let mut out = io::stdout().lock();
-    out.write_all(render(format, &reports, &packs, applied.as_ref(), args.quiet, style).as_bytes())?;
+    if format == Format::Human {
+        if !args.quiet {
+            out.write_all(summary_header(run.files, run.counts, style.color).as_bytes())?;
+            out.write_all(run.summary.as_bytes())?;
+            if let Some(a) = applied {
+                out.write_all(baseline_summary(a).as_bytes())?;
+            }
+        }
+    } else {
+        out.write_all(render(format, &run.reports, &packs, applied, args.quiet, style).as_bytes())?;
+    }
     out.flush()?;
-    let counts = Counts::of(&reports);
+    let counts = run.counts;
     Ok(if failed {
         ExitStatus::Failure
     } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
@@ -128,6 +149,111 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Files are checked in chunks of this many, in parallel within a chunk; each chunk's human
+/// output is written before the next starts, so memory does not grow with the number of
+/// files (unless a machine format needs every report).
+const CHUNK: usize = 256;
+
+/// What each file's check must produce, decided once per run.
+struct Plan<'a> {
+    /// Render the human diagnostics as files are checked (stdout is human).
+    stream: Option<Style>,
+    /// Keep every report to the end (a machine format on stdout, or `--report`).
+    keep: bool,
+    /// Record baseline entries (`--write-baseline`).
+    record: bool,
+    /// The baseline's entries by file (`--baseline`).
+    baseline: Option<&'a HashMap<&'a str, Vec<&'a crate::baseline::Entry>>>,
+}
+
+/// What the run has gathered so far, in discovery order.
+#[derive(Default)]
+struct Run {
+    files: usize,
+    counts: Counts,
+    /// The human summary's per-file lines.
+    summary: String,
+    applied: Applied,
+    recorded: Vec<crate::baseline::Entry>,
+    reports: Vec<FileReport>,
+}
+
+/// One file's result: what [`Run`] keeps of it, and its rendered diagnostics.
+struct Checked {
+    body: String,
+    summary: String,
+    counts: Counts,
+    applied: Applied,
+    recorded: Vec<crate::baseline::Entry>,
+    report: Option<FileReport>,
+}
+
+/// Reads, checks and (when streaming) renders one file.
+fn check_one(
+    path: &Path,
+    args: &CheckArgs,
+    packs: &crate::pack::PackSet,
+    opts: &CheckOptions,
+    plan: &Plan<'_>,
+) -> Result<Checked, crate::source::ReadError> {
+    let name = if path.as_os_str() == "-" {
+        args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
+    } else {
+        display_path(path)
+    };
+    let bytes = crate::source::read_bytes(path)?;
+    let mut report = match crate::source::decode(&name, bytes) {
+        Ok(file) => crate::engine::check(file, packs, opts),
+        Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
+    };
+    let recorded = if plan.record { Baseline::entries_of(&report) } else { Vec::new() };
+    let applied = plan.baseline.map(|b| Baseline::apply_file(b, &mut report)).unwrap_or_default();
+    let (body, summary) = match plan.stream {
+        Some(style) => (render_file(&report, style), summary_lines(&report, style.color)),
+        None => (String::new(), String::new()),
+    };
+    let counts = Counts::of_diagnostics(&report.diagnostics);
+    Ok(Checked { body, summary, counts, applied, recorded, report: plan.keep.then_some(report) })
+}
+
+/// Checks a chunk of files in parallel, then adds their results to `run` and writes their
+/// human output in discovery order, as a single-threaded run would. `true` when some file
+/// could not be read.
+fn check_chunk(
+    files: &[PathBuf],
+    args: &CheckArgs,
+    packs: &crate::pack::PackSet,
+    opts: &CheckOptions,
+    plan: &Plan<'_>,
+    run: &mut Run,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    use rayon::prelude::*;
+    let results: Vec<_> = files.par_iter().map(|path| check_one(path, args, packs, opts, plan)).collect();
+    let mut unreadable = false;
+    for r in results {
+        match r {
+            Ok(c) => {
+                out.write_all(c.body.as_bytes())?;
+                run.files += 1;
+                run.counts.add(c.counts);
+                run.summary.push_str(&c.summary);
+                run.applied.add(c.applied);
+                run.recorded.extend(c.recorded);
+                run.reports.extend(c.report);
+            }
+            Err(e) => {
+                // What was written so far goes out first: the error lands after its file's
+                // predecessors, as in a single-threaded run.
+                out.flush()?;
+                writeln!(io::stderr(), "error: {e}")?;
+                unreadable = true;
+            }
+        }
+    }
+    Ok(unreadable)
 }
 
 /// The output formats (SPEC §8).
@@ -173,7 +299,8 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
 }
 
 /// The whole output of one run in `format`.
-fn render(
+#[must_use]
+pub fn render(
     format: Format,
     reports: &[FileReport],
     packs: &crate::pack::PackSet,
@@ -213,45 +340,6 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
     std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
-}
-
-/// Reads and checks every file; `true` in the result when some could not be read.
-fn check_files(
-    files: &[PathBuf],
-    args: &CheckArgs,
-    packs: &crate::pack::PackSet,
-    opts: &CheckOptions,
-) -> io::Result<(Vec<FileReport>, bool)> {
-    use rayon::prelude::*;
-    // Files are checked in parallel; results keep the discovery order, so the output is the
-    // same as a single-threaded run.
-    let results: Vec<Result<FileReport, crate::source::ReadError>> = files
-        .par_iter()
-        .map(|path| {
-            let name = if path.as_os_str() == "-" {
-                args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
-            } else {
-                display_path(path)
-            };
-            let bytes = crate::source::read_bytes(path)?;
-            Ok(match crate::source::decode(&name, bytes) {
-                Ok(file) => crate::engine::check(file, packs, opts),
-                Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
-            })
-        })
-        .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    let mut unreadable = false;
-    for r in results {
-        match r {
-            Ok(report) => reports.push(report),
-            Err(e) => {
-                writeln!(io::stderr(), "error: {e}")?;
-                unreadable = true;
-            }
-        }
-    }
-    Ok((reports, unreadable))
 }
 
 /// A path as users read it: without a leading `./`.

@@ -10,13 +10,14 @@ use crate::doc::{Document, Entry, Node, Value};
 /// A document flattened once, in pre-order, so that many queries can run against it
 /// without walking the tree again.
 pub struct Index<'a> {
+    roots: &'a [Node],
     flat: Vec<Flat<'a>>,
 }
 
 impl<'a> Index<'a> {
     #[must_use]
     pub fn new(doc: &'a Document) -> Self {
-        Self { flat: flatten(doc) }
+        Self { roots: &doc.nodes, flat: flatten(doc) }
     }
 }
 
@@ -47,6 +48,32 @@ fn flatten(doc: &Document) -> Vec<Flat<'_>> {
 }
 
 pub(super) fn select<'a>(selectors: &[Selector], index: &Index<'a>) -> Vec<&'a Node> {
+    select_from_top(selectors, index.roots).unwrap_or_else(|| select_flat(selectors, index))
+}
+
+#[cfg(test)]
+pub(super) fn both_ways<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<(Vec<&'a Node>, Vec<&'a Node>)> {
+    Some((select_from_top(selectors, index.roots)?, select_flat(selectors, index)))
+}
+
+/// The common shape, one `top() > a > b[...]` path, walked down the tree: only the nodes
+/// along the matching paths are visited. `None` for any other shape.
+fn select_from_top<'a>(selectors: &[Selector], roots: &'a [Node]) -> Option<Vec<&'a Node>> {
+    let [sel] = selectors else { return None };
+    if !matches!(sel.head, Head::Top) || sel.steps.iter().any(|(c, _)| *c != Combinator::Child) {
+        return None;
+    }
+    let ((_, first), rest) = sel.steps.split_first()?;
+    let mut level: Vec<&'a Node> = roots.iter().filter(|n| first.matches(n)).collect();
+    for (_, m) in rest {
+        // Document order holds: a node's subtree precedes its next sibling's.
+        level = level.iter().flat_map(|n| n.children()).filter(|c| m.matches(c)).collect();
+    }
+    Some(level)
+}
+
+/// Any query: one boolean pass per selector step over the flattened document.
+fn select_flat<'a>(selectors: &[Selector], index: &Index<'a>) -> Vec<&'a Node> {
     let flat = &index.flat;
     let mut hit = vec![false; flat.len()];
     for sel in selectors {

@@ -333,3 +333,54 @@ fn lenient_real_queries() {
     assert_eq!(sel("meetings[prop(max-participants)>=300]", &d).len(), 1);
     assert_eq!(sel("pbx-replacement[val()>#false]", &d).len(), 0);
 }
+
+/// The walk down from `top()` finds what the general evaluation finds, in the same order.
+#[test]
+fn paths_from_top_agree_with_the_general_evaluation() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut docs: Vec<Document> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            let text = std::fs::read_to_string(&p).ok()?;
+            p.to_string_lossy().ends_with(".lync.kdl").then(|| crate::parse::parse(&text).ok()).flatten()
+        })
+        .collect();
+    docs.push(
+        crate::parse::parse("a 1 { b 2; b x=1 { c; b }; (t)b #true }\na { b 3 { c } }\nb\n(t)a { b }\n")
+            .expect("parses"),
+    );
+    assert!(docs.len() > 5);
+    let queries = [
+        "top() > a",
+        "top() > a > b",
+        "top() > a > b > c",
+        "top() > (t)a > b",
+        "top() > a > b[val() = 2]",
+        "top() > a > b[x]",
+        "top() > a > (t)b[val()]",
+        "top() > []",
+        "top() > [] > []",
+        "top() > voice > call-park[val() = #true]",
+        "top() > site[datacenter = #true]",
+        "top() > deployment > target",
+        "top() > management > [val() = #true]",
+        "top() > [] > [val() = #false]",
+    ];
+    let mut compared = 0;
+    for q in queries {
+        let query = Query::parse(q).expect(q);
+        for doc in &docs {
+            let index = super::matcher::Index::new(doc);
+            let (fast, general) = super::matcher::both_ways(&query.selectors, &index).expect("a path from top()");
+            assert!(
+                fast.len() == general.len() && fast.iter().zip(&general).all(|(a, b)| std::ptr::eq(*a, *b)),
+                "`{q}`: {} vs {} nodes",
+                fast.len(),
+                general.len()
+            );
+            compared += fast.len();
+        }
+    }
+    assert!(compared > 20, "the queries find nodes ({compared})");
+}

@@ -2,6 +2,7 @@
 //! followed by a summary of files, counts and verdicts.
 
 mod draw;
+mod wrap;
 
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
@@ -37,7 +38,17 @@ struct Bound<'a> {
     not_drawn: Option<String>,
     /// The context lines drawn around the labels.
     context: usize,
+    /// The terminal width the message and help are wrapped to (graphical output), or `None`.
+    wrap: Option<usize>,
 }
+
+/// Miette's indents: `  × ` before the message, `  help: ` before the help; its lines are
+/// two columns narrower than the terminal.
+const MESSAGE_INDENT: usize = 4;
+const HELP_INDENT: usize = 8;
+const MARGIN: usize = 2;
+/// Miette's width when none is set.
+const DEFAULT_WIDTH: usize = 200;
 
 impl fmt::Debug for Bound<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -47,10 +58,14 @@ impl fmt::Debug for Bound<'_> {
 
 impl fmt::Display for Bound<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&printable(&self.diag.message))?;
-        match &self.location {
-            Some(at) => write!(f, "\n{at}"),
-            None => Ok(()),
+        let mut text = printable(&self.diag.message).into_owned();
+        if let Some(at) = &self.location {
+            text.push('\n');
+            text.push_str(at);
+        }
+        match self.wrap {
+            Some(w) => f.write_str(&wrap::wrap(&text, w.saturating_sub(MARGIN + MESSAGE_INDENT))),
+            None => f.write_str(&text),
         }
     }
 }
@@ -74,7 +89,15 @@ impl miette::Diagnostic for Bound<'_> {
         let source = self.diag.source.as_ref().map(|s| format!("source: {s}"));
         let parts: Vec<&str> =
             [self.diag.help.as_deref(), source.as_deref(), self.not_drawn.as_deref()].into_iter().flatten().collect();
-        (!parts.is_empty()).then(|| Box::new(printable(&parts.join("\n")).into_owned()) as Box<dyn fmt::Display>)
+        if parts.is_empty() {
+            return None;
+        }
+        let text = printable(&parts.join("\n")).into_owned();
+        let text = match self.wrap {
+            Some(w) => wrap::wrap(&text, w.saturating_sub(MARGIN + HELP_INDENT)),
+            None => text,
+        };
+        Some(Box::new(text))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -134,7 +157,7 @@ fn bind<'a>(file: &Arc<SourceFile>, diag: &'a Diagnostic, in_words: bool) -> Bou
         format!("not drawn: {} more label(s), at {}{more}", others.len(), places.join(", "))
     });
     let source = miette::NamedSource::new(name, Drawn { file: file.clone(), shown });
-    Bound { diag, source, drawn: plan.drawn, context: plan.context, location, not_drawn }
+    Bound { diag, source, drawn: plan.drawn, context: plan.context, location, not_drawn, wrap: None }
 }
 
 /// Renders one diagnostic about `file`. Rendering never panics: a label on a line too long
@@ -142,24 +165,27 @@ fn bind<'a>(file: &Arc<SourceFile>, diag: &'a Diagnostic, in_words: bool) -> Bou
 /// drawing fail all the same, the diagnostic is rendered again with every label in words.
 #[must_use]
 pub fn render_diagnostic(file: &Arc<SourceFile>, diag: &Diagnostic, style: Style) -> String {
-    let draw = |in_words| std::panic::catch_unwind(|| render_bound(&bind(file, diag, in_words), style));
+    let draw = |in_words| std::panic::catch_unwind(|| render_bound(bind(file, diag, in_words), style));
     draw(false).or_else(|_| draw(true)).unwrap_or_else(|_| format!("{}: {}\n", diag.code, printable(&diag.message)))
 }
 
-fn render_bound(bound: &Bound<'_>, style: Style) -> String {
+fn render_bound(mut bound: Bound<'_>, style: Style) -> String {
     let mut out = String::new();
     if style.narrate {
-        let _ = NarratableReportHandler::new().with_context_lines(bound.context).render_report(&mut out, bound);
+        let _ = NarratableReportHandler::new().with_context_lines(bound.context).render_report(&mut out, &bound);
     } else {
         let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
         let mut handler = GraphicalReportHandler::new_themed(theme)
             .with_links(false)
             .with_urls(true)
-            .with_context_lines(bound.context);
+            .with_context_lines(bound.context)
+            // The message and help come wrapped by `wrap::wrap` (see `Bound::wrap`).
+            .with_wrap_lines(false);
         if let Some(w) = style.width {
             handler = handler.with_width(w);
         }
-        let _ = handler.render_report(&mut out, bound);
+        bound.wrap = Some(style.width.unwrap_or(DEFAULT_WIDTH));
+        let _ = handler.render_report(&mut out, &bound);
     }
     out
 }
@@ -194,46 +220,58 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The closing summary: counts, then each file's verdict.
 #[must_use]
 pub fn summary(reports: &[FileReport], color: bool) -> String {
-    let c = Counts::of(reports);
-    let paint = |code: &str, s: &str| {
-        if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {}, {}, {}{}",
-        paint("1", &format!("checked {}", plural(reports.len(), "file", "files"))),
+    let mut out = summary_header(reports.len(), Counts::of(reports), color);
+    for r in reports {
+        out.push_str(&summary_lines(r, color));
+    }
+    out
+}
+
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+}
+
+/// The summary's first line: `checked N files, E errors, ...`.
+#[must_use]
+pub fn summary_header(files: usize, c: Counts, color: bool) -> String {
+    format!(
+        "{}: {}, {}, {}{}\n",
+        paint(color, "1", &format!("checked {}", plural(files, "file", "files"))),
         plural(c.errors, "error", "errors"),
         plural(c.warnings, "warning", "warnings"),
         plural(c.advice, "advice", "advice"),
         if c.waived > 0 { format!(", {} waived", c.waived) } else { String::new() },
-    );
-    for r in reports {
-        let verdict = match r.verdict {
-            Some(Verdict::OnlineRuledOut) => {
-                let ids = &r.ruled_out_by;
-                let mut by: Vec<String> = ids.iter().take(3).map(|id| format!("`{id}`")).collect();
-                if ids.len() > 3 {
-                    by.push(format!("{} more", ids.len() - 3));
-                }
-                format!("{} by {}", paint("31", "online-ruled-out"), by.join(", "))
+    )
+}
+
+/// A file's lines in the summary: its verdict, then its waived findings.
+#[must_use]
+pub fn summary_lines(r: &FileReport, color: bool) -> String {
+    let paint = |code: &str, s: &str| paint(color, code, s);
+    let verdict = match r.verdict {
+        Some(Verdict::OnlineRuledOut) => {
+            let ids = &r.ruled_out_by;
+            let mut by: Vec<String> = ids.iter().take(3).map(|id| format!("`{id}`")).collect();
+            if ids.len() > 3 {
+                by.push(format!("{} more", ids.len() - 3));
             }
-            Some(Verdict::OnlineViable) => {
-                let mut s = paint("32", "online-viable");
-                if !r.workloads.is_empty() {
-                    let _ = write!(s, ": Lync Online serves {}", r.workloads.join(", "));
-                }
-                s
-            }
-            None => {
-                let n = r.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
-                format!("{} ({} to fix first)", paint("33", "no verdict"), plural(n, "error", "errors"))
-            }
-        };
-        let _ = writeln!(out, "  {}: {verdict}", printable(&r.file.name));
-        for d in r.diagnostics.iter().filter(|d| d.waived.is_some()) {
-            let _ = writeln!(out, "    {}", waived_line(d));
+            format!("{} by {}", paint("31", "online-ruled-out"), by.join(", "))
         }
+        Some(Verdict::OnlineViable) => {
+            let mut s = paint("32", "online-viable");
+            if !r.workloads.is_empty() {
+                let _ = write!(s, ": Lync Online serves {}", r.workloads.join(", "));
+            }
+            s
+        }
+        None => {
+            let n = r.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
+            format!("{} ({} to fix first)", paint("33", "no verdict"), plural(n, "error", "errors"))
+        }
+    };
+    let mut out = format!("  {}: {verdict}\n", printable(&r.file.name));
+    for d in r.diagnostics.iter().filter(|d| d.waived.is_some()) {
+        let _ = writeln!(out, "    {}", waived_line(d));
     }
     out
 }

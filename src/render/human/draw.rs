@@ -39,10 +39,14 @@ impl Shown {
     fn new(text: &str) -> Self {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
+        if bytes.contains(&b'\r') {
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
             }
+        } else {
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         }
         let visible = match visible_text(text) {
             Cow::Borrowed(_) => None,
@@ -207,7 +211,15 @@ fn replacement(c: char, next: Option<char>) -> Option<char> {
 }
 
 /// `text` with [`replacement`]s: byte offsets are unchanged.
+/// Printable ASCII, tab and newline: shown as they are.
+fn plain(text: &str) -> bool {
+    text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+}
+
 fn visible_text(text: &str) -> Cow<'_, str> {
+    if plain(text) {
+        return Cow::Borrowed(text);
+    }
     let replaced = |(c, next): (char, Option<char>)| replacement(c, next).unwrap_or(c);
     let pairs = || text.chars().zip(text.chars().skip(1).map(Some).chain([None]));
     if pairs().all(|(c, next)| replacement(c, next).is_none()) {
@@ -220,7 +232,7 @@ fn visible_text(text: &str) -> Cow<'_, str> {
 /// breaks and tabs) are escaped as `\u{…}`.
 pub fn printable(text: &str) -> Cow<'_, str> {
     let bad = |c: char| c != '\n' && c != '\t' && (c.is_control() || replacement(c, None).is_some());
-    if !text.chars().any(bad) {
+    if plain(text) || !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().map(|c| if bad(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect())
