@@ -46,9 +46,14 @@ pub fn parse(src: &str) -> Result<Document, Vec<SyntaxError>> {
     fast::parse(src).map_err(|err| diagnose(src, *err))
 }
 
-/// Explains why `src` was rejected. `ours` is the fast parser's first error.
 /// Above this size a rejected file gets only our own error (see [`diagnose`]).
 const REFERENCE_LIMIT: usize = 1 << 20;
+/// How long the `kdl` crate may take to explain a rejected document: its error recovery is
+/// super-linear on some inputs (fuzzing found 843 bytes that take 6 s). Past this, our own
+/// error is reported.
+const REFERENCE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+/// The name of the threads that run the `kdl` crate; their panics are caught, and silent.
+const REFERENCE_THREAD: &str = "lync-lint-kdl-reference";
 /// At most this many syntax errors are reported per file.
 const MAX_ERRORS: usize = 100;
 
@@ -57,6 +62,7 @@ fn forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Explains why `src` was rejected. `ours` is the fast parser's first error.
 fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
     // The `kdl` parser recurses on children blocks: never hand it a deep document. The
     // scan counts braces inside strings and comments too, so it can only be stricter.
@@ -69,21 +75,43 @@ fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
     if src.len() > REFERENCE_LIMIT || src.chars().any(forbidden) {
         return vec![ours];
     }
-    match kdl::KdlDocument::parse_v2(src) {
-        // The crate accepts a few documents the specification rejects (e.g. U+007F).
-        Ok(_) => vec![ours],
-        Err(err) => {
-            if kdl::KdlDocument::parse_v1(src).is_ok() {
-                return vec![reference::v1_error(src)];
-            }
-            let mut out = reference::convert_errors(src, err);
-            out.truncate(MAX_ERRORS);
-            if out.is_empty() {
-                out.push(ours);
-            }
-            out
-        }
+    let mut out = explain_with_kdl(src.to_owned()).unwrap_or_default();
+    out.truncate(MAX_ERRORS);
+    if out.is_empty() {
+        out.push(ours);
     }
+    out
+}
+
+/// The `kdl` crate's errors for `src` (one KDL v1 hint if it parses as v1), on a thread of
+/// its own: `None` if it panics (its v1 parser does on some inputs) or takes longer than
+/// [`REFERENCE_BUDGET`] (the thread is left to finish on its own).
+fn explain_with_kdl(src: String) -> Option<Vec<SyntaxError>> {
+    static QUIET_PANICS: std::sync::Once = std::sync::Once::new();
+    QUIET_PANICS.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(REFERENCE_THREAD) {
+                previous(info);
+            }
+        }));
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(REFERENCE_THREAD.to_owned())
+        // The crate recurses (at most `MAX_DEPTH` blocks deep, checked before).
+        .stack_size(32 << 20)
+        .spawn(move || {
+            let errors = match kdl::KdlDocument::parse_v2(&src) {
+                // The crate accepts a few documents the specification rejects (e.g. U+007F).
+                Ok(_) => Vec::new(),
+                Err(_) if kdl::KdlDocument::parse_v1(&src).is_ok() => vec![reference::v1_error(&src)],
+                Err(err) => reference::convert_errors(&src, err),
+            };
+            let _ = tx.send(errors);
+        })
+        .ok()?;
+    rx.recv_timeout(REFERENCE_BUDGET).ok()
 }
 
 /// Clamps a span into `src`, on character boundaries.

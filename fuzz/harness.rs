@@ -1,0 +1,200 @@
+//! The bodies of the fuzz targets, shared by `fuzz/fuzz_targets/*.rs` (cargo-fuzz) and by
+//! `tests/fuzz_replay.rs`, which replays every kept input (`fuzz/regressions/<target>/`) and
+//! a seed sample in `cargo test`. Each body checks the invariants that hold for any input:
+//! no panic, and every span (document, diagnostic, label) inside its file and on character
+//! boundaries. Every rendering path runs on whatever the engine produced.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use lync_lint::cli::check::{Format, render};
+use lync_lint::config::{Config, ConfigError};
+use lync_lint::diag::{Diagnostic, FileDiagnostics, SourceFile};
+use lync_lint::doc::{Document, Span};
+use lync_lint::engine::{CheckOptions, FileReport};
+use lync_lint::kql::Query;
+use lync_lint::pack::{PackSet, PackSource};
+use lync_lint::render::human::Style;
+
+const STYLE: Style = Style { color: false, narrate: false, width: Some(100) };
+
+/// The built-in pack, loaded once per process.
+fn builtin() -> &'static PackSet {
+    static PACKS: std::sync::OnceLock<PackSet> = std::sync::OnceLock::new();
+    PACKS.get_or_init(|| PackSet::load(&[PackSource::builtin()]).expect("the built-in pack loads"))
+}
+
+fn span_ok(text: &str, span: Span, what: &str) {
+    assert!(span.start <= span.end && span.end <= text.len(), "{what} span {span:?} outside 0..{}", text.len());
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{what} span {span:?} not on character boundaries"
+    );
+}
+
+/// Every node, name, annotation and entry span of `doc` lies inside `text`, children inside
+/// their parent.
+pub fn document_spans_ok(text: &str, doc: &Document) {
+    let mut stack: Vec<_> = doc.nodes.iter().map(|n| (n, Span { start: 0, end: text.len() })).collect();
+    while let Some((node, parent)) = stack.pop() {
+        span_ok(text, node.span, "node");
+        assert!(parent.start <= node.span.start && node.span.end <= parent.end, "node outside its parent");
+        span_ok(text, node.name.span, "name");
+        if let Some(ty) = &node.ty {
+            span_ok(text, ty.span, "annotation");
+        }
+        for e in &node.entries {
+            span_ok(text, e.span, "entry");
+            span_ok(text, e.value_span, "value");
+            for id in e.name.iter().chain(e.ty.iter()) {
+                span_ok(text, id.span, "entry name or annotation");
+            }
+        }
+        for child in node.children.iter().flatten() {
+            stack.push((child, node.span));
+        }
+    }
+}
+
+fn diagnostics_ok(text: &str, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        for l in &d.labels {
+            span_ok(text, l.span, &format!("`{}` label", d.code));
+        }
+    }
+}
+
+/// Renders every file's diagnostics in the human format (as `check` does for broken packs
+/// and configs).
+fn render_problems(files: &[FileDiagnostics]) {
+    for f in files {
+        diagnostics_ok(&f.file.text, &f.diagnostics);
+        for d in &f.diagnostics {
+            let _ = lync_lint::render::human::render_diagnostic(&f.file, d, STYLE);
+        }
+    }
+}
+
+fn text(data: &[u8]) -> Option<&str> {
+    std::str::from_utf8(data).ok()
+}
+
+/// The KDL parser: a document's spans, or errors with spans.
+pub fn parse(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    match lync_lint::parse::parse(text) {
+        Ok(doc) => document_spans_ok(text, &doc),
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a rejected document has at least one error");
+            for e in &errors {
+                span_ok(text, e.span, "syntax error");
+            }
+        }
+    }
+}
+
+/// KQL: the first line is a query, the rest a document to run it on.
+pub fn kql(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let (query, rest) = text.split_once('\n').unwrap_or((text, ""));
+    match Query::parse(query) {
+        Ok(q) => {
+            for (_, span) in q.node_names().into_iter().chain(q.prop_names()) {
+                span_ok(query, span, "query name");
+            }
+            if let Ok(doc) = lync_lint::parse::parse(rest) {
+                let found = q.select(&doc);
+                assert!(found.len() <= count_nodes(&doc), "a selection has no more nodes than the document");
+            }
+        }
+        Err(e) => span_ok(query, e.span, "KQL error"),
+    }
+}
+
+fn count_nodes(doc: &Document) -> usize {
+    let mut stack: Vec<_> = doc.nodes.iter().collect();
+    let mut n = 0;
+    while let Some(node) = stack.pop() {
+        n += 1;
+        stack.extend(node.children.iter().flatten());
+    }
+    n
+}
+
+/// Policy-pack loading: the first byte picks the role of the rest in a user pack next to the
+/// built-in one (a policy file, the vocabulary, a test file or `pack.kdl`); a pack that
+/// loads checks a fixture and runs its tests.
+pub fn pack(data: &[u8]) {
+    let Some((&role, rest)) = data.split_first() else { return };
+    let Some(text) = text(rest) else { return };
+    let info = "pack \"fuzz\" {\n    version \"0.1.0\"\n}\n".to_owned();
+    let mut files = vec![("fuzz/pack.kdl".to_owned(), info)];
+    let name = match role % 4 {
+        0 => "fuzz/rules/fuzz.kdl",
+        1 => "fuzz/vocabulary.kdl",
+        2 => "fuzz/tests/fuzz.test.kdl",
+        _ => "fuzz/pack.kdl",
+    };
+    files.retain(|(n, _)| n != name);
+    files.push((name.to_owned(), text.to_owned()));
+    files.sort();
+    let sources = [PackSource::builtin(), PackSource { origin: "fuzz".to_owned(), files }];
+    let (packs, errors) = PackSet::load_partial(&sources);
+    render_problems(&errors);
+    // Only the fuzzed pack's tests: the built-in ones run in `cargo test`.
+    let only_fuzz = lync_lint::packtest::RunOptions { packs: Some(vec![1]), filter: None };
+    let (tests, errors) = lync_lint::packtest::decode_selected(&packs, &only_fuzz);
+    render_problems(&errors);
+    for t in &tests {
+        let _ = lync_lint::packtest::run(t, &packs);
+    }
+    let fixture = "needs {\n    voice {\n        call-park #true\n    }\n}\n";
+    render_all(&[check_text(fixture, &packs)], &packs);
+}
+
+/// Config loading: a config that loads has its rule settings checked against the pack.
+pub fn config(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    match Config::from_text(Path::new("lync-lint.kdl"), text.to_owned()) {
+        Ok(config) => {
+            if let Err(problems) = config.check_rules(builtin()) {
+                render_problems(&[problems]);
+            }
+        }
+        Err(ConfigError::Invalid(problems)) => render_problems(&[problems]),
+        Err(ConfigError::Read(_)) => panic!("from_text reads no file"),
+    }
+}
+
+fn check_text(text: &str, packs: &PackSet) -> FileReport {
+    let file = SourceFile::new("fuzz.lync.kdl", text);
+    lync_lint::engine::check(file, packs, &options())
+}
+
+fn options() -> CheckOptions {
+    CheckOptions { today: "2026-01-01".to_owned(), ..CheckOptions::default() }
+}
+
+fn render_all(reports: &[FileReport], packs: &PackSet) {
+    for r in reports {
+        diagnostics_ok(&r.file.text, &r.diagnostics);
+    }
+    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Markdown] {
+        let out = render(format, reports, packs, None, false, STYLE);
+        if format == Format::Json {
+            let _: serde_json::Value = serde_json::from_str(&out).expect("the JSON output is JSON");
+        }
+    }
+}
+
+/// The whole pipeline on one environment file's bytes: decoding, parsing, validation,
+/// policies, waivers, and every output format.
+pub fn check(data: &[u8]) {
+    let packs = builtin();
+    let report = match lync_lint::source::decode("fuzz.lync.kdl", data.to_vec()) {
+        Ok(file) => lync_lint::engine::check(file, packs, &options()),
+        Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
+    };
+    render_all(&[report], packs);
+}
