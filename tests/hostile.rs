@@ -9,6 +9,7 @@
 //! second each; the whole module about 32 s serially.
 
 mod size;
+mod suite;
 mod text;
 mod tooling;
 mod tree;

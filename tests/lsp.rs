@@ -3,6 +3,7 @@
 //! re-linting on configuration and pack changes, and robustness against bad input.
 
 mod client;
+mod resilience;
 
 use std::time::Duration;
 

@@ -81,7 +81,13 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
             });
         }
         let text = String::from_utf8_lossy(&line);
-        let text = text.trim_end_matches(['\r', '\n']);
+        let mut text = text.trim_end_matches(['\r', '\n']);
+        // Bytes left over from a body whose Content-Length was too short run into the next
+        // header line (clients send no line break after a body): start at the header. The
+        // mis-framed body before them was already reported.
+        if let Some(at) = embedded_header(text) {
+            text = &text[at..];
+        }
         if text.is_empty() {
             if !seen_header {
                 continue;
@@ -110,6 +116,13 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         return Ok(Frame::Garbage("the input ended inside a message".to_owned()));
     }
     Ok(Frame::Body(body))
+}
+
+/// Where a `Content-Length:` header starts inside a line, after something else.
+fn embedded_header(line: &str) -> Option<usize> {
+    const HEADER: &[u8] = b"content-length:";
+    let bytes = line.as_bytes();
+    (1..bytes.len().saturating_sub(HEADER.len() - 1)).find(|&i| bytes[i..i + HEADER.len()].eq_ignore_ascii_case(HEADER))
 }
 
 fn clip(s: &str) -> String {
