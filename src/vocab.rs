@@ -149,13 +149,25 @@ impl Vocabulary {
     /// Is `name` a node anywhere in the vocabulary?
     #[must_use]
     pub fn knows_node(&self, name: &str) -> bool {
-        self.all().iter().any(|(_, n)| n.name == name)
+        self.any_node(|n| n.name == name)
     }
 
     /// Is `name` a property of some node?
     #[must_use]
     pub fn knows_prop(&self, name: &str) -> bool {
-        self.all().iter().any(|(_, n)| n.prop(name).is_some())
+        self.any_node(|n| n.prop(name).is_some())
+    }
+
+    /// Does some node declaration satisfy `f`? (A walk without building [`Self::all`].)
+    fn any_node(&self, f: impl Fn(&NodeDecl) -> bool) -> bool {
+        let mut stack: Vec<&NodeDecl> = self.nodes.iter().collect();
+        while let Some(n) = stack.pop() {
+            if f(n) {
+                return true;
+            }
+            stack.extend(&n.children);
+        }
+        false
     }
 
     /// Every property name declared anywhere, each once (for did-you-mean suggestions).

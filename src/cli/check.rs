@@ -231,7 +231,11 @@ fn check_chunk(
     out: &mut impl Write,
 ) -> io::Result<bool> {
     use rayon::prelude::*;
-    let results: Vec<_> = files.par_iter().map(|path| check_one(path, args, packs, opts, plan)).collect();
+    let check = |path: &PathBuf| check_one(path, args, packs, opts, plan);
+    // One file (pre-commit's usual call) is checked here: starting the thread pool would
+    // cost more than the check.
+    let results: Vec<_> =
+        if files.len() == 1 { files.iter().map(check).collect() } else { files.par_iter().map(check).collect() };
     let mut unreadable = false;
     for r in results {
         match r {
