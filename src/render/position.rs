@@ -12,6 +12,8 @@
 //! inside a multi-byte character are moved back to the character's start. Nothing here panics
 //! on any offset.
 
+use std::cell::Cell;
+
 use crate::diag::Diagnostic;
 use crate::doc::Span;
 
@@ -45,6 +47,11 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of the start of each line; the first is always 0.
     starts: Vec<usize>,
+    /// The last column computed, in characters and in UTF-16 units: (line, offset, column).
+    /// Each lookup counts only from the previous one, forwards or backwards, so many
+    /// diagnostics on one long line cost one pass over it, not one pass each.
+    chars: Cell<(usize, usize, usize)>,
+    utf16: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -57,7 +64,7 @@ impl<'a> LineIndex<'a> {
                 starts.push(i + 1);
             }
         }
-        Self { text, starts }
+        Self { text, starts, chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }
     }
 
     /// The number of lines (a text ending in `\n` has an empty last line).
@@ -70,7 +77,7 @@ impl<'a> LineIndex<'a> {
     #[must_use]
     pub fn position(&self, offset: usize) -> Position {
         let (line, start, offset) = self.locate(offset);
-        let column = self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        let column = self.column(&self.chars, line, start, offset, |s| s.chars().count()) + 1;
         Position { line: line + 1, column }
     }
 
@@ -78,8 +85,32 @@ impl<'a> LineIndex<'a> {
     #[must_use]
     pub fn utf16_position(&self, offset: usize) -> Utf16Position {
         let (line, start, offset) = self.locate(offset);
-        let character = self.text.get(start..offset).map_or(0, |s| s.encode_utf16().count());
+        let character = self.column(&self.utf16, line, start, offset, |s| s.encode_utf16().count());
         Utf16Position { line, character }
+    }
+
+    /// The 0-based column of `offset` on `line` (which starts at `start`), measured by
+    /// `count` from the memo when it is on the same line and not past `offset`.
+    fn column(
+        &self,
+        memo: &Cell<(usize, usize, usize)>,
+        line: usize,
+        start: usize,
+        offset: usize,
+        count: fn(&str) -> usize,
+    ) -> usize {
+        let (memo_line, memo_offset, memo_column) = memo.get();
+        let measure = |from: usize, to: usize| self.text.get(from..to).map_or(0, count);
+        let column = if memo_line != line || memo_offset < start {
+            measure(start, offset)
+        } else if memo_offset <= offset {
+            memo_column + measure(memo_offset, offset)
+        } else {
+            // Backwards along the line (a diagnostic's labels come after its range).
+            memo_column - measure(offset, memo_offset)
+        };
+        memo.set((line, offset, column));
+        column
     }
 
     /// The positions of a span's start and end.
@@ -244,5 +275,23 @@ mod tests {
         assert_eq!(idx.range(span), Range { start: pos(2, 3), end: pos(2, 9) });
         assert_eq!(idx.slice(span), "ab \"é\"");
         assert_eq!(idx.range(Span::new(4, 2)).end, pos(2, 3), "a reversed span ends at its start");
+    }
+
+    /// The remembered column gives the same answers as a fresh index, in any order of
+    /// offsets (forwards along a line, backwards, across lines).
+    #[test]
+    fn remembered_columns_agree_with_fresh_ones() {
+        let text = "aé🙂b\r\n\tZürich 東京 x\ry\nlast 🙂🙂 line";
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        let mut orders = vec![offsets.clone(), offsets.iter().rev().copied().collect()];
+        orders.push(offsets.iter().map(|&o| (o * 7) % (text.len() + 3)).collect());
+        for order in orders {
+            let idx = LineIndex::new(text);
+            for &o in &order {
+                let fresh = LineIndex::new(text);
+                assert_eq!(idx.position(o), fresh.position(o), "offset {o}");
+                assert_eq!(idx.utf16_position(o), fresh.utf16_position(o), "offset {o}");
+            }
+        }
     }
 }

@@ -137,3 +137,19 @@ fn a_finding_with_200_000_labels_draws_a_few() {
     assert!(run.stdout.len() < 10_000, "{} bytes", run.stdout.len());
     println!("a finding with 200,000 labels: {:?}", start.elapsed());
 }
+
+/// Thousands of schema errors (not capped) on one long line, in a machine format: each
+/// position is counted from the previous one, so this is one pass over the line, not one
+/// pass per diagnostic (it was quadratic: 11 s for 100,000 in a release build).
+#[test]
+fn many_positions_on_one_long_line_are_counted_once() {
+    let n = 20_000;
+    let line = "unknown #true; ".repeat(n);
+    let tmp = tree(&[("l.lync.kdl", format!("é{line}").as_bytes())]);
+    let doc = super::json(&lint(tmp.path(), &["check", "--no-config", "--format", "json", "l.lync.kdl"]));
+    let diags = doc["files"][0]["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), n);
+    let last = &diags[n - 1];
+    // `é` is one column; each repetition is 15.
+    assert_eq!((last["line"].as_u64(), last["column"].as_u64()), (Some(1), Some(2 + 15 * (n as u64 - 1))), "{last}");
+}
