@@ -22,6 +22,9 @@ mod scan;
 #[allow(clippy::unnecessary_box_returns)]
 mod string;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+
 use crate::doc::{Document, Ident, Span};
 
 /// One syntax problem, with its span in the source.
@@ -52,6 +55,8 @@ const REFERENCE_LIMIT: usize = 1 << 20;
 /// super-linear on some inputs (fuzzing found 843 bytes that take 6 s). Past this, our own
 /// error is reported.
 const REFERENCE_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+/// While this many threads run the `kdl` crate past their budget, it is not started again.
+const MAX_STRAGGLERS: usize = 2;
 /// The name of the threads that run the `kdl` crate; their panics are caught, and silent.
 const REFERENCE_THREAD: &str = "lync-lint-kdl-reference";
 /// At most this many syntax errors are reported per file.
@@ -83,6 +88,26 @@ fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
     out
 }
 
+/// How many threads still run the `kdl` crate past their budget.
+static STRAGGLERS: AtomicUsize = AtomicUsize::new(0);
+
+/// A reference thread's state, shared with the caller.
+const RUNNING: u8 = 0;
+const DONE: u8 = 1;
+const ABANDONED: u8 = 2;
+
+/// Marks the thread done when it ends (panics included), and uncounts it if the caller
+/// gave up on it.
+struct Finish(Arc<AtomicU8>);
+
+impl Drop for Finish {
+    fn drop(&mut self) {
+        if self.0.swap(DONE, Ordering::SeqCst) == ABANDONED {
+            STRAGGLERS.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
 /// The `kdl` crate's errors for `src` (one KDL v1 hint if it parses as v1), on a thread of
 /// its own: `None` if it panics (its v1 parser does on some inputs) or takes longer than
 /// [`REFERENCE_BUDGET`] (the thread is left to finish on its own).
@@ -96,12 +121,20 @@ fn explain_with_kdl(src: String) -> Option<Vec<SyntaxError>> {
             }
         }));
     });
+    // A thread past its budget runs on until the crate returns: while a few do, files get
+    // our own error, so a run of pathological files cannot pile them up.
+    if STRAGGLERS.load(Ordering::SeqCst) >= MAX_STRAGGLERS {
+        return None;
+    }
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let finish = Finish(state.clone());
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name(REFERENCE_THREAD.to_owned())
         // The crate recurses (at most `MAX_DEPTH` blocks deep, checked before).
         .stack_size(32 << 20)
         .spawn(move || {
+            let _finish = finish;
             let errors = match kdl::KdlDocument::parse_v2(&src) {
                 // The crate accepts a few documents the specification rejects (e.g. U+007F).
                 Ok(_) => Vec::new(),
@@ -111,7 +144,15 @@ fn explain_with_kdl(src: String) -> Option<Vec<SyntaxError>> {
             let _ = tx.send(errors);
         })
         .ok()?;
-    rx.recv_timeout(REFERENCE_BUDGET).ok()
+    let errors = rx.recv_timeout(REFERENCE_BUDGET).ok();
+    if errors.is_none() {
+        // Counted before it is marked, so that its end never uncounts it first.
+        STRAGGLERS.fetch_add(1, Ordering::SeqCst);
+        if state.compare_exchange(RUNNING, ABANDONED, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+            STRAGGLERS.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    errors
 }
 
 /// Clamps a span into `src`, on character boundaries.
