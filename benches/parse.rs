@@ -17,6 +17,10 @@
 
 mod corpus;
 
+/// The allocator the `lync-lint` binary uses (see `src/main.rs`), for both parsers.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
