@@ -11,7 +11,7 @@ use std::path::Path;
 use lync_lint::cli::check::{Format, render};
 use lync_lint::config::{Config, ConfigError};
 use lync_lint::diag::{Diagnostic, FileDiagnostics, SourceFile};
-use lync_lint::doc::{Document, Span};
+use lync_lint::doc::{Document, Node, Span};
 use lync_lint::engine::{CheckOptions, FileReport};
 use lync_lint::kql::Query;
 use lync_lint::pack::{PackSet, PackSource};
@@ -25,44 +25,77 @@ fn builtin() -> &'static PackSet {
     PACKS.get_or_init(|| PackSet::load(&[PackSource::builtin()]).expect("the built-in pack loads"))
 }
 
-fn span_ok(text: &str, span: Span, what: &str) {
-    assert!(span.start <= span.end && span.end <= text.len(), "{what} span {span:?} outside 0..{}", text.len());
-    assert!(
-        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
-        "{what} span {span:?} not on character boundaries"
-    );
+/// Why `span` is not a valid span of `text` (`what` names it), if it is not.
+pub fn bad_span(text: &str, span: Span, what: &str) -> Option<String> {
+    let ok = span.start <= span.end
+        && span.end <= text.len()
+        && text.is_char_boundary(span.start)
+        && text.is_char_boundary(span.end);
+    (!ok).then(|| format!("{what} {span:?} is not a span of the {}-byte text", text.len()))
 }
 
-/// Every node, name, annotation and entry span of `doc` lies inside `text`, children inside
-/// their parent.
-pub fn document_spans_ok(text: &str, doc: &Document) {
-    let mut stack: Vec<_> = doc.nodes.iter().map(|n| (n, Span { start: 0, end: text.len() })).collect();
+fn span_ok(text: &str, span: Span, what: &str) {
+    if let Some(problem) = bad_span(text, span, what) {
+        panic!("{problem}");
+    }
+}
+
+/// What is wrong with the spans of `doc`, parsed from `text`: each must be a span of the
+/// text, and lie inside its container (the node span covers annotation, name, entries and
+/// children; an entry's span covers its name, annotation and value).
+pub fn document_problems(text: &str, doc: &Document) -> Vec<String> {
+    let inside = |outer: Span, inner: Span| outer.start <= inner.start && inner.end <= outer.end;
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Node, Option<Span>)> = doc.nodes.iter().map(|n| (n, None)).collect();
     while let Some((node, parent)) = stack.pop() {
-        span_ok(text, node.span, "node");
-        assert!(parent.start <= node.span.start && node.span.end <= parent.end, "node outside its parent");
-        span_ok(text, node.name.span, "name");
-        if let Some(ty) = &node.ty {
-            span_ok(text, ty.span, "annotation");
-        }
+        let name = &node.name.value;
+        let mut spans = vec![("name", node.name.span)];
+        spans.extend(node.ty.as_ref().map(|ty| ("type annotation", ty.span)));
         for e in &node.entries {
-            span_ok(text, e.span, "entry");
-            span_ok(text, e.value_span, "value");
-            for id in e.name.iter().chain(e.ty.iter()) {
-                span_ok(text, id.span, "entry name or annotation");
+            spans.push(("entry", e.span));
+            for (what, sub) in [("value", Some(e.value_span)), ("property name", e.name.as_ref().map(|n| n.span))]
+                .into_iter()
+                .chain([("entry annotation", e.ty.as_ref().map(|t| t.span))])
+            {
+                let Some(sub) = sub else { continue };
+                out.extend(bad_span(text, sub, &format!("`{name}`: {what}")));
+                if !inside(e.span, sub) {
+                    out.push(format!("`{name}`: {what} {sub:?} outside its entry {:?}", e.span));
+                }
             }
         }
-        for child in node.children.iter().flatten() {
-            stack.push((child, node.span));
+        out.extend(bad_span(text, node.span, &format!("`{name}`: node")));
+        for (what, span) in &spans {
+            out.extend(bad_span(text, *span, &format!("`{name}`: {what}")));
+            if !inside(node.span, *span) {
+                out.push(format!("`{name}`: {what} {span:?} outside the node {:?}", node.span));
+            }
         }
+        if let Some(p) = parent.filter(|p| !inside(*p, node.span)) {
+            out.push(format!("`{name}`: node {:?} outside its parent {p:?}", node.span));
+        }
+        stack.extend(node.children.iter().flatten().map(|c| (c, Some(node.span))));
     }
+    out
+}
+
+/// Every span of `doc` is right (see [`document_problems`]).
+pub fn document_spans_ok(text: &str, doc: &Document) {
+    let problems = document_problems(text, doc);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The diagnostics' label spans that are not spans of `text`.
+pub fn label_problems(text: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .flat_map(|d| d.labels.iter().filter_map(move |l| bad_span(text, l.span, &format!("a `{}` label", d.code))))
+        .collect()
 }
 
 fn diagnostics_ok(text: &str, diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        for l in &d.labels {
-            span_ok(text, l.span, &format!("`{}` label", d.code));
-        }
-    }
+    let problems = label_problems(text, diagnostics);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Renders every file's diagnostics in the human format (as `check` does for broken packs

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 #[path = "../fuzz/harness.rs"]
-mod harness;
+pub mod harness;
 
 /// A fuzz target's body.
 type Body = fn(&[u8]);

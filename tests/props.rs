@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use lync_lint::cli::check::{Format, render};
-use lync_lint::diag::{Diagnostic, SourceFile};
-use lync_lint::doc::{Node, Span};
+use lync_lint::diag::SourceFile;
+use lync_lint::doc::Span;
 use lync_lint::engine::{CheckOptions, FileReport, Target, check};
 use lync_lint::pack::PackSet;
 use lync_lint::render::human::{Style, render_diagnostic, render_file};
@@ -23,6 +23,7 @@ use proptest::test_runner::Config;
 use serde_json::Value;
 
 use crate::common::builtin;
+use crate::fuzz_replay::harness::{bad_span, document_problems, label_problems};
 
 /// The built-in pack, loaded once for the whole module.
 fn packs() -> &'static PackSet {
@@ -395,77 +396,15 @@ fn mutated_environment() -> impl Strategy<Value = String> {
 
 // ------------------------------------------------------------------ a. spans
 
-/// Why `span` is not a valid span of `text` (`what` names it), if it is not.
-fn bad_span(text: &str, span: Span, what: &str) -> Option<String> {
-    let ok = span.start <= span.end
-        && span.end <= text.len()
-        && text.is_char_boundary(span.start)
-        && text.is_char_boundary(span.end);
-    (!ok).then(|| format!("{what} {span:?} is not a span of the {}-byte text", text.len()))
-}
-
-/// Every span of `node` and its descendants is a span of `text`, and lies inside its
-/// parent's (the node span covers annotation, name, entries and children; an entry's span
-/// covers its name, annotation and value).
-fn node_problems(text: &str, node: &Node, parent: Option<Span>, out: &mut Vec<String>) {
-    let inside = |outer: Span, inner: Span| outer.start <= inner.start && inner.end <= outer.end;
-    let name = &node.name.value;
-    let mut spans = vec![("node", node.span), ("name", node.name.span)];
-    if let Some(ty) = &node.ty {
-        spans.push(("type annotation", ty.span));
-    }
-    for e in &node.entries {
-        spans.push(("entry", e.span));
-        spans.push(("value", e.value_span));
-        for (what, sub) in [("property name", &e.name), ("entry annotation", &e.ty)] {
-            if let Some(sub) = sub {
-                spans.push((what, sub.span));
-                if !inside(e.span, sub.span) {
-                    out.push(format!("`{name}`: {what} {:?} outside its entry {:?}", sub.span, e.span));
-                }
-            }
-        }
-        if !inside(e.span, e.value_span) {
-            out.push(format!("`{name}`: value {:?} outside its entry {:?}", e.value_span, e.span));
-        }
-    }
-    for (what, span) in &spans {
-        out.extend(bad_span(text, *span, &format!("`{name}`: {what}")));
-        if *what != "node"
-            && !["value", "property name", "entry annotation"].contains(what)
-            && !inside(node.span, *span)
-        {
-            out.push(format!("`{name}`: {what} {span:?} outside the node {:?}", node.span));
-        }
-    }
-    if let Some(p) = parent.filter(|p| !inside(*p, node.span)) {
-        out.push(format!("`{name}`: node {:?} outside its parent {p:?}", node.span));
-    }
-    for child in node.children() {
-        node_problems(text, child, Some(node.span), out);
-    }
-}
-
 fn check_file(text: &str) -> FileReport {
     check(SourceFile::new("env.lync.kdl", text), packs(), &CheckOptions::default())
-}
-
-fn label_problems(text: &str, diags: &[Diagnostic]) -> Vec<String> {
-    diags
-        .iter()
-        .flat_map(|d| d.labels.iter().filter_map(move |l| bad_span(text, l.span, &format!("a `{}` label", d.code))))
-        .collect()
 }
 
 /// Parses `text` and checks it; every span of the result must be a span of `text`.
 fn span_problems(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     match lync_lint::parse::parse(text) {
-        Ok(doc) => {
-            for node in &doc.nodes {
-                node_problems(text, node, None, &mut out);
-            }
-        }
+        Ok(doc) => out.extend(document_problems(text, &doc)),
         Err(errors) => {
             if errors.is_empty() {
                 out.push("rejected without an error".to_owned());
