@@ -2,6 +2,7 @@
 //! findings (severity, target semantics, verdict) in one place.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Label, Severity, SourceFile};
@@ -280,22 +281,28 @@ fn finding<'a>(
 /// among same-named siblings for nodes the vocabulary lets repeat (`site[2]/...`). It
 /// identifies a finding across edits that do not touch the node's place.
 fn node_path(nodes: &[Node], decls: &[NodeDecl], target: &Node) -> Option<String> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for n in nodes {
-        let index = counts.entry(n.name.value.as_str()).or_insert(0);
-        *index += 1;
+    let contains = |n: &Node| n.span.start <= target.span.start && target.span.end <= n.span.end;
+    let (mut nodes, mut decls) = (nodes, decls);
+    let mut path = String::new();
+    loop {
+        // The sibling that is the target or holds it (a node's span covers its children).
+        let i = nodes.iter().position(|n| std::ptr::eq(n, target)).or_else(|| nodes.iter().position(contains))?;
+        let n = &nodes[i];
         let decl = decls.iter().find(|d| d.name == n.name.value);
-        let step =
-            if decl.is_some_and(|d| d.repeat) { format!("{}[{index}]", n.name.value) } else { n.name.value.clone() };
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(&n.name.value);
+        if decl.is_some_and(|d| d.repeat) {
+            let index = nodes[..=i].iter().filter(|m| m.name.value == n.name.value).count();
+            let _ = write!(path, "[{index}]");
+        }
         if std::ptr::eq(n, target) {
-            return Some(step);
+            return Some(path);
         }
-        let children = decl.map_or(&[][..], |d| &d.children[..]);
-        if let Some(rest) = node_path(n.children(), children, target) {
-            return Some(format!("{step}/{rest}"));
-        }
+        nodes = n.children();
+        decls = decl.map_or(&[][..], |d| &d.children[..]);
     }
-    None
 }
 
 /// The node's head (name and entries), which is what users read as "this line".
