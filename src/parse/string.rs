@@ -222,7 +222,18 @@ impl Cursor<'_> {
         self.pos += 1;
         let body_start = self.pos;
         let mut i = body_start;
-        while i < self.b.len() && !closing(self.b, i, 1) {
+        loop {
+            // Skip to a byte that may close the string or start a newline (raw strings have
+            // no escapes; a `\` just stops the skip).
+            while i < self.b.len() && !QUOTED_STOP[self.b[i] as usize] {
+                i += 1;
+            }
+            if i >= self.b.len() {
+                return Err(unterminated(open));
+            }
+            if closing(self.b, i, 1) {
+                break;
+            }
             if newline_len(self.b, i) > 0 {
                 return Err(fail(
                     Span::new(open, i),
@@ -232,9 +243,6 @@ impl Cursor<'_> {
                 ));
             }
             i += 1;
-        }
-        if i >= self.b.len() {
-            return Err(unterminated(open));
         }
         self.pos = i + 1 + hashes;
         Ok(self.src[body_start..i].to_owned())
