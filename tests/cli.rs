@@ -232,8 +232,9 @@ fn the_config_format_is_the_default() {
 
 #[test]
 fn parallel_output_is_identical_to_a_single_threaded_run() {
+    // More files than one chunk of the streamed output (256), so chunk boundaries are crossed.
     let tmp = tempfile::tempdir().expect("tmp");
-    for i in 0..60 {
+    for i in 0..600 {
         let text = match i % 3 {
             0 => "voice {\n    call-park #true\n}\n".to_owned(),
             1 => format!("organization \"Org {i}\"\ncollaboration {{\n    im-presence #true\n}}\n"),
@@ -241,19 +242,22 @@ fn parallel_output_is_identical_to_a_single_threaded_run() {
         };
         std::fs::write(tmp.path().join(format!("env-{i:03}.lync.kdl")), text).expect("write");
     }
-    let run_with = |threads: &str| {
+    let run_with = |threads: &str, format: &str| {
         let out = assert_cmd::Command::cargo_bin("lync-lint")
             .expect("binary")
             .current_dir(tmp.path())
-            .args(["check", "--color", "never"])
+            .args(["check", "--color", "never", "--format", format])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .expect("runs");
         (out.status.code(), out.stdout)
     };
-    let single = run_with("1");
-    assert_eq!(single, run_with("4"));
-    assert!(String::from_utf8_lossy(&single.1).contains("checked 60 files"));
+    for format in ["human", "json"] {
+        let single = run_with("1", format);
+        assert_eq!(single, run_with("4", format), "{format}");
+        let text = String::from_utf8_lossy(&single.1);
+        assert!(text.contains("checked 600 files") || text.contains("\"files\": 600"), "{format}: {text}");
+    }
 }
 
 #[test]
