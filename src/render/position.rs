@@ -41,6 +41,47 @@ pub struct Range {
     pub end: Position,
 }
 
+/// The byte offset of the start of each line of `text`, the first always 0; lines end at
+/// `\r\n`, `\n` or a lone `\r`.
+#[must_use]
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    if bytes.contains(&b'\r') {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+    } else {
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    }
+    starts
+}
+
+/// The 0-based column of `offset` on `line` (which starts at `start`), measured by `count`
+/// from `memo`, the last `(line, offset, column)` computed, when it is on the same line:
+/// forwards or backwards, so many lookups along one long line cost one pass over it.
+pub(crate) fn column_from(
+    text: &str,
+    memo: (usize, usize, usize),
+    line: usize,
+    start: usize,
+    offset: usize,
+    count: fn(&str) -> usize,
+) -> usize {
+    let (memo_line, memo_offset, memo_column) = memo;
+    let measure = |from: usize, to: usize| text.get(from..to).map_or(0, count);
+    if memo_line != line || memo_offset < start {
+        measure(start, offset)
+    } else if memo_offset <= offset {
+        memo_column + measure(memo_offset, offset)
+    } else {
+        // Backwards along the line (a diagnostic's labels come after its range).
+        memo_column - measure(offset, memo_offset)
+    }
+}
+
 /// Line starts of one text, computed once; each lookup is a binary search.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
@@ -57,14 +98,7 @@ pub struct LineIndex<'a> {
 impl<'a> LineIndex<'a> {
     #[must_use]
     pub fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
-        Self { text, starts, chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }
+        Self { text, starts: line_starts(text), chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }
     }
 
     /// The number of lines (a text ending in `\n` has an empty last line).
@@ -89,8 +123,6 @@ impl<'a> LineIndex<'a> {
         Utf16Position { line, character }
     }
 
-    /// The 0-based column of `offset` on `line` (which starts at `start`), measured by
-    /// `count` from the memo when it is on the same line and not past `offset`.
     fn column(
         &self,
         memo: &Cell<(usize, usize, usize)>,
@@ -99,16 +131,7 @@ impl<'a> LineIndex<'a> {
         offset: usize,
         count: fn(&str) -> usize,
     ) -> usize {
-        let (memo_line, memo_offset, memo_column) = memo.get();
-        let measure = |from: usize, to: usize| self.text.get(from..to).map_or(0, count);
-        let column = if memo_line != line || memo_offset < start {
-            measure(start, offset)
-        } else if memo_offset <= offset {
-            memo_column + measure(memo_offset, offset)
-        } else {
-            // Backwards along the line (a diagnostic's labels come after its range).
-            memo_column - measure(offset, memo_offset)
-        };
+        let column = column_from(self.text, memo.get(), line, start, offset, count);
         memo.set((line, offset, column));
         column
     }

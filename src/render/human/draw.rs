@@ -37,17 +37,7 @@ pub struct Shown {
 
 impl Shown {
     fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        if bytes.contains(&b'\r') {
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                    starts.push(i + 1);
-                }
-            }
-        } else {
-            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        }
+        let starts = crate::render::position::line_starts(text);
         let visible = match visible_text(text) {
             Cow::Borrowed(_) => None,
             Cow::Owned(s) => Some(s),
@@ -77,8 +67,8 @@ impl Shown {
         }
         let line = self.line_of(offset);
         let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (from, base) = if memo.0 == line && memo.1 <= offset { (memo.1, memo.2) } else { (self.start(line), 0) };
-        let column = base + text.get(from..offset).map_or(0, |s| s.chars().count());
+        let column =
+            crate::render::position::column_from(text, *memo, line, self.start(line), offset, |s| s.chars().count());
         *memo = (line, offset, column);
         (line + 1, column + 1)
     }
