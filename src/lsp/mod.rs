@@ -36,7 +36,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::{Duration, Instant};
 
 use lsp_server::{Message, Notification};
 use serde_json::{Value, json};
@@ -98,12 +99,17 @@ pub fn serve<R: BufRead + Send + 'static, W: Write>(input: R, output: W, setting
         dirty: BTreeSet::new(),
         reload: false,
         busy: false,
+        last_change: None,
         jobs,
         state: State::Uninitialized,
         watch: false,
     };
     server.run(&rx)
 }
+
+/// After a `didChange`, checking waits until no message has come for this long: a burst of
+/// edits is checked once, however fast the check. Requests are answered meanwhile.
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 fn read_loop(mut input: impl BufRead, events: &Sender<Event>) {
     loop {
@@ -138,6 +144,8 @@ struct Server<W: Write> {
     reload: bool,
     /// The worker is checking a document.
     busy: bool,
+    /// When the last `didChange` arrived: checking waits for typing to pause.
+    last_change: Option<Instant>,
     jobs: Sender<Job>,
     state: State,
     /// The client can watch files for us.
@@ -149,9 +157,18 @@ impl<W: Write> Server<W> {
         loop {
             let event = match rx.try_recv() {
                 Ok(event) => event,
+                // Typing: check once it pauses, not once per keystroke.
                 Err(TryRecvError::Empty) => {
-                    self.schedule()?;
-                    rx.recv().unwrap_or(Event::Closed)
+                    if let Some(left) = self.pause_left() {
+                        match rx.recv_timeout(left) {
+                            Ok(event) => event,
+                            Err(RecvTimeoutError::Timeout) => continue,
+                            Err(RecvTimeoutError::Disconnected) => Event::Closed,
+                        }
+                    } else {
+                        self.schedule()?;
+                        rx.recv().unwrap_or(Event::Closed)
+                    }
                 }
                 Err(TryRecvError::Disconnected) => Event::Closed,
             };
@@ -174,6 +191,15 @@ impl<W: Write> Server<W> {
                 Event::Incoming(Incoming::Message(Message::Response(_))) => {}
             }
         }
+    }
+
+    /// How much longer to wait for typing to pause before checking, if at all.
+    fn pause_left(&mut self) -> Option<Duration> {
+        let left = DEBOUNCE.checked_sub(self.last_change?.elapsed()).filter(|d| !d.is_zero());
+        if left.is_none() {
+            self.last_change = None;
+        }
+        left
     }
 
     /// When the queue is empty: reload if needed, then hand the next dirty document to the
@@ -313,6 +339,7 @@ impl<W: Write> Server<W> {
         let setup = matches!(doc.kind, Kind::Config | Kind::Policy);
         self.reload |= setup;
         self.dirty.insert(uri.to_owned());
+        self.last_change = Some(Instant::now());
     }
 
     /// Registers file watching when the client supports it, and reports setup problems.
