@@ -172,7 +172,7 @@ pub fn pack(data: &[u8]) {
     files.retain(|(n, _)| n != name);
     files.push((name.to_owned(), text.to_owned()));
     files.sort();
-    let sources = [PackSource::builtin(), PackSource { origin: "fuzz".to_owned(), files }];
+    let sources = [PackSource::builtin(), PackSource::new("fuzz".to_owned(), files)];
     let (packs, errors) = PackSet::load_partial(&sources);
     render_problems(&errors);
     // Only the fuzzed pack's tests: the built-in ones run in `cargo test`.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::doc::Span;
 
 /// A diagnostic's severity, after configuration and target adjustments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Advice,
     Warning,

@@ -14,7 +14,7 @@ use crate::pack::read::{Reader, inner_span};
 use crate::vocab::Vocabulary;
 
 /// A condition of `when` (SPEC §3).
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
     Match { query: Sel, label: Option<String> },
     Count { query: Sel, min: Option<i128>, max: Option<i128>, distinct: Option<String>, label: Option<String> },
@@ -24,7 +24,7 @@ pub enum Condition {
 }
 
 /// A parsed selector with the text it was written as.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Sel {
     pub query: Query,
     pub text: String,
@@ -53,7 +53,7 @@ impl Sel {
 }
 
 /// A cited source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub title: String,
     pub url: Option<String>,
@@ -61,14 +61,14 @@ pub struct Source {
 }
 
 /// A help text, used when its selector matches (or always, without one).
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Help {
     pub when: Option<Sel>,
     pub text: String,
 }
 
 /// One policy: a rule with its documentation attached.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     pub id: String,
     /// The id's span in the policy file, and that file's index in the pack.

@@ -13,7 +13,7 @@ pub use decode::load;
 use crate::doc::Span;
 
 /// The type of an argument or property value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ValueType {
     String,
     Integer,
@@ -70,14 +70,14 @@ impl ValueType {
 }
 
 /// An allowed value of an enumerated string.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     pub value: String,
     pub description: String,
 }
 
 /// A declared argument or property.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValueDecl {
     pub name: String,
     pub ty: ValueType,
@@ -92,7 +92,7 @@ pub struct ValueDecl {
 }
 
 /// A declared node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeDecl {
     pub name: String,
     pub description: String,
@@ -119,7 +119,7 @@ impl NodeDecl {
 }
 
 /// The vocabulary of all loaded packs.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
     pub nodes: Vec<NodeDecl>,
 }

@@ -130,3 +130,37 @@ fn a_broken_expectation_is_reported() {
         ]
     );
 }
+
+/// The precompiled built-in pack (`src/pack/builtin.postcard`) is what decoding the pack's
+/// files gives today. Outside CI a stale snapshot is rewritten (then rebuild and commit it);
+/// in CI it fails. A stale snapshot is never used at run time, only slower.
+#[test]
+fn the_precompiled_builtin_pack_is_fresh() {
+    use lync_lint::pack::compiled;
+    let want = compiled::snapshot().expect("the built-in pack decodes without mistakes");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(compiled::PATH);
+    let have = std::fs::read(&path).unwrap_or_default();
+    if have == want {
+        assert!(compiled::is_fresh(), "{} is fresh on disk but this build embedded an older one", compiled::PATH);
+        return;
+    }
+    if std::env::var_os("CI").is_none() {
+        std::fs::write(&path, &want).expect("rewrite the snapshot");
+        panic!("{} was stale and has been rewritten: run the tests again, and commit it", compiled::PATH);
+    }
+    panic!("{} is stale: run `cargo test` outside CI to rewrite it, and commit it", compiled::PATH);
+}
+
+/// Loading the precompiled pack gives the same pack as decoding its files.
+#[test]
+fn the_precompiled_builtin_pack_equals_the_decoded_one() {
+    use lync_lint::pack::{PackSet, PackSource, compiled};
+    let loaded = compiled::load().expect("a fresh snapshot (see the_precompiled_builtin_pack_is_fresh)");
+    let (decoded, errors) = PackSet::decode(&[PackSource::builtin()]);
+    assert!(errors.is_empty());
+    assert_eq!(format!("{loaded:#?}"), format!("{decoded:#?}"));
+    assert!(!loaded.policies.is_empty() && !loaded.tests.is_empty());
+    // `load` (what `check` calls) takes the precompiled form for the built-in pack alone.
+    let via_load = PackSet::load(&[PackSource::builtin()]).expect("loads");
+    assert_eq!(format!("{via_load:#?}"), format!("{decoded:#?}"));
+}

@@ -38,7 +38,7 @@ use crate::doc::{Document, Node, Span, Value};
 ///   annotation for `tag()`) makes the matcher fail, for every operator including `!=`.
 /// * `^=`, `$=` and `*=` need a string on both sides; otherwise they fail.
 /// * `[val() = (t)]` / `[prop(p) != (t)]` compare the value's type annotation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Query {
     selectors: Vec<Selector>,
 }
@@ -146,20 +146,20 @@ impl Query {
 }
 
 /// One `||`-separated alternative: a head followed by combinator steps.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Selector {
     head: Head,
     steps: Vec<(Combinator, Matchers)>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Head {
     /// `top()`: the document itself.
     Top,
     Matchers(Matchers),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Combinator {
     /// `>`
     Child,
@@ -183,7 +183,7 @@ impl Combinator {
 }
 
 /// `(type)name[accessor]...`: every present part must match.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Matchers {
     ty: Option<TypeMatcher>,
     name: Option<Name>,
@@ -191,13 +191,13 @@ struct Matchers {
 }
 
 /// A string from the query with its span.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Name {
     value: String,
     span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum TypeMatcher {
     /// `()`: any type annotation.
     Any,
@@ -205,7 +205,7 @@ enum TypeMatcher {
     Named(Name),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum AccessorMatcher {
     /// `[]`
     Any,
@@ -215,7 +215,7 @@ enum AccessorMatcher {
     Compare { accessor: Accessor, op: Op, operand: Operand, operand_span: Span },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Accessor {
     /// `val(n)`, `val()` = `val(0)`
     Val(usize),
@@ -227,7 +227,7 @@ enum Accessor {
     Tag,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Op {
     Eq,
     Ne,
@@ -267,7 +267,7 @@ impl Op {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum Operand {
     /// `(foo)`: compares the value's type annotation.
     Type(Name),

@@ -6,6 +6,7 @@
 //! mistake in every file is collected: one broken file never hides the others' problems.
 //! Decoding the files' contents belongs to `vocab`, `policy` and `packtest`.
 
+pub mod compiled;
 pub mod read;
 
 use std::path::Path;
@@ -17,11 +18,12 @@ use crate::policy::{self, Policy};
 use crate::vocab::{self, Vocabulary};
 use read::Reader;
 
-/// The built-in pack's files, embedded at build time: (path relative to `policies/`, text).
-const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+// The built-in pack's files (`BUILTIN`), its precompiled form (`COMPILED`) and the key that
+// form must carry to be fresh (`COMPILED_KEY`), embedded at build time by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// A pack's identity from its `pack.kdl`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackInfo {
     pub name: String,
     pub version: String,
@@ -37,15 +39,25 @@ pub struct PackSource {
     pub origin: String,
     /// (display path, text), sorted by path.
     pub files: Vec<(String, String)>,
+    /// The embedded built-in pack, as [`PackSource::builtin`] made it (its precompiled form
+    /// may be loaded instead of its files).
+    embedded: bool,
 }
 
 impl PackSource {
+    /// A pack from files read elsewhere: (display path, text).
+    #[must_use]
+    pub fn new(origin: String, files: Vec<(String, String)>) -> Self {
+        Self { origin, files, embedded: false }
+    }
+
     /// The built-in `lync-2013` pack.
     #[must_use]
     pub fn builtin() -> Self {
         Self {
             origin: "builtin".to_owned(),
             files: BUILTIN.iter().map(|(p, t)| (format!("policies/{p}"), (*t).to_owned())).collect(),
+            embedded: true,
         }
     }
 
@@ -66,7 +78,7 @@ impl PackSource {
                 files.push((path.display().to_string(), text));
             }
         }
-        Ok(Self { origin: dir.display().to_string(), files })
+        Ok(Self::new(dir.display().to_string(), files))
     }
 }
 
@@ -154,6 +166,22 @@ impl PackSet {
     /// the mistakes of files that depend on the packs (tests) in the same run.
     #[must_use]
     pub fn load_partial(sources: &[PackSource]) -> (Self, Vec<FileDiagnostics>) {
+        // The built-in pack alone (the usual case) loads from its precompiled form when that
+        // is fresh. With other packs everything is decoded together: the vocabularies merge
+        // before any policy is decoded.
+        if let [source] = sources
+            && source.embedded
+            && let Some(set) = compiled::load()
+        {
+            return (set, Vec::new());
+        }
+        Self::decode(sources)
+    }
+
+    /// [`PackSet::load_partial`] without the precompiled built-in pack: parses and decodes
+    /// every file.
+    #[must_use]
+    pub fn decode(sources: &[PackSource]) -> (Self, Vec<FileDiagnostics>) {
         let mut l = Loader::default();
         for source in sources {
             l.load_source(source);
