@@ -3,8 +3,6 @@
 //! Produces `schema::*` diagnostics with a span on the offending token. It only reads the
 //! vocabulary; it knows nothing about any particular pack.
 
-use std::collections::HashMap;
-
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::doc::{Document, Entry, Node, Value};
 use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary};
@@ -24,7 +22,8 @@ fn check_siblings(
     vocab: &Vocabulary,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, &Node> = HashMap::new();
+    // At most one entry per declared name (duplicates are not added): a short list.
+    let mut seen: Vec<(&str, &Node)> = Vec::new();
     for node in nodes {
         let name = node.name.value.as_str();
         // The engine's own nodes (`waiver`) are known at the top level of every file.
@@ -34,7 +33,7 @@ fn check_siblings(
             continue;
         };
         if !decl.repeat {
-            if let Some(first) = seen.get(name) {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                 out.push(
                     Diagnostic::error("schema::duplicate", format!("`{name}` is given twice"))
                         .with_label(node.name.span, "given again here")
@@ -43,7 +42,7 @@ fn check_siblings(
                 );
                 continue;
             }
-            seen.insert(name, node);
+            seen.push((name, node));
         }
         check_entries(node, decl, out);
         check_siblings(node.children(), &decl.children, Some(decl), vocab, out);
