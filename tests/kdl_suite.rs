@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use lync_lint::doc::{Document, Entry, Node, Value};
 use lync_lint::parse::{parse, reference};
 
-#[path = "../benches/corpus/rng.rs"]
-mod rng;
-use rng::Rng;
+use crate::corpus::rng::Rng;
 
 fn suite_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kdl-test-cases");

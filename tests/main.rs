@@ -4,6 +4,10 @@ mod authoring;
 mod cli;
 mod common;
 mod config;
+/// The benchmark's corpus generator (and its random numbers), shared by tests.
+#[path = "../benches/corpus/mod.rs"]
+#[allow(dead_code)]
+mod corpus;
 mod docs;
 mod fuzz_replay;
 mod hostile;
@@ -13,6 +17,7 @@ mod outputs;
 mod packs;
 mod policies;
 mod props;
+mod render_fast;
 mod schema;
 mod snapshots;
 mod waivers;

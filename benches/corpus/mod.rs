@@ -24,7 +24,7 @@ pub struct Env {
     pub ruled_out: bool,
 }
 
-mod rng;
+pub mod rng;
 use rng::Rng;
 
 const COUNTRIES: &[(&str, &str, &[&str])] = &[

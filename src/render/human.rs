@@ -2,6 +2,7 @@
 //! followed by a summary of files, counts and verdicts.
 
 mod draw;
+mod fast;
 mod wrap;
 
 use std::fmt::{self, Write as _};
@@ -165,11 +166,27 @@ fn bind<'a>(file: &Arc<SourceFile>, diag: &'a Diagnostic, in_words: bool) -> Bou
 /// drawing fail all the same, the diagnostic is rendered again with every label in words.
 #[must_use]
 pub fn render_diagnostic(file: &Arc<SourceFile>, diag: &Diagnostic, style: Style) -> String {
-    let draw = |in_words| std::panic::catch_unwind(|| render_bound(bind(file, diag, in_words), style));
+    let draw = |in_words| std::panic::catch_unwind(|| render_bound(bind(file, diag, in_words), style, true));
     draw(false).or_else(|_| draw(true)).unwrap_or_else(|_| format!("{}: {}\n", diag.code, printable(&diag.message)))
 }
 
-fn render_bound(mut bound: Bound<'_>, style: Style) -> String {
+/// For tests comparing the two drawings: the direct one (`None` when it does not cover this
+/// diagnostic) and miette's, without colour.
+#[doc(hidden)]
+#[must_use]
+pub fn render_diagnostic_both(
+    file: &Arc<SourceFile>,
+    diag: &Diagnostic,
+    width: Option<usize>,
+) -> (Option<String>, String) {
+    let style = Style { color: false, narrate: false, width };
+    let mut bound = bind(file, diag, false);
+    bound.wrap = Some(width.unwrap_or(DEFAULT_WIDTH));
+    let fast = fast::render(&bound);
+    (fast, render_bound(bind(file, diag, false), style, false))
+}
+
+fn render_bound(mut bound: Bound<'_>, style: Style, direct: bool) -> String {
     let mut out = String::new();
     if style.narrate {
         let _ = NarratableReportHandler::new().with_context_lines(bound.context).render_report(&mut out, &bound);
@@ -185,6 +202,12 @@ fn render_bound(mut bound: Bound<'_>, style: Style) -> String {
             handler = handler.with_width(w);
         }
         bound.wrap = Some(style.width.unwrap_or(DEFAULT_WIDTH));
+        if direct
+            && !style.color
+            && let Some(drawn) = fast::render(&bound)
+        {
+            return drawn;
+        }
         let _ = handler.render_report(&mut out, &bound);
     }
     out
