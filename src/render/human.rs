@@ -43,6 +43,15 @@ struct Bound<'a> {
     wrap: Option<usize>,
 }
 
+/// How many different help texts each thread keeps drawn.
+const HELPS_KEPT: usize = 256;
+
+thread_local! {
+    /// Help texts as drawn for one wrap width, by text.
+    static HELPS: std::cell::RefCell<(Option<usize>, std::collections::HashMap<String, String>)> =
+        std::cell::RefCell::new((None, std::collections::HashMap::new()));
+}
+
 /// Miette's indents: `  × ` before the message, `  help: ` before the help; its lines are
 /// two columns narrower than the terminal.
 const MESSAGE_INDENT: usize = 4;
@@ -93,12 +102,24 @@ impl miette::Diagnostic for Bound<'_> {
         if parts.is_empty() {
             return None;
         }
-        let text = printable(&parts.join("\n")).into_owned();
-        let text = match self.wrap {
-            Some(w) => wrap::wrap(&text, w.saturating_sub(MARGIN + HELP_INDENT)),
-            None => text,
-        };
-        Some(Box::new(text))
+        let joined = parts.join("\n");
+        let width = self.wrap.map(|w| w.saturating_sub(MARGIN + HELP_INDENT));
+        Some(Box::new(HELPS.with(|helps| {
+            let (drawn_width, helps) = &mut *helps.borrow_mut();
+            // A rule's help is the same in every file: drawn once per thread and width. The
+            // cache is emptied when full (helps naming places in one file seldom repeat).
+            if *drawn_width != width || helps.len() >= HELPS_KEPT {
+                *drawn_width = width;
+                helps.clear();
+            }
+            helps
+                .entry(joined)
+                .or_insert_with_key(|joined| {
+                    let text = printable(joined).into_owned();
+                    width.map_or_else(|| text.clone(), |w| wrap::wrap(&text, w))
+                })
+                .clone()
+        })))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

@@ -206,6 +206,27 @@ fn plain(text: &str) -> bool {
     text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
 }
 
+/// `false` when no character of `text` needs escaping in [`printable`], from its bytes: C0
+/// controls but tab and newline, DEL, C1 controls (`C2 80`-`C2 9F`), U+061C (`D8 9C`),
+/// U+200E/F and U+202A-E (`E2 80 ..`), U+2066-9 (`E2 81 A6`-`A9`). A `true` is checked
+/// character by character.
+fn may_need_escapes(text: &str) -> bool {
+    let b = text.as_bytes();
+    let next = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().any(|(i, &x)| match x {
+        b'\n' | b'\t' => false,
+        0..0x20 | 0x7f => true,
+        0xc2 => (0x80..0xa0).contains(&next(i + 1)),
+        0xd8 => next(i + 1) == 0x9c,
+        0xe2 => match next(i + 1) {
+            0x80 => matches!(next(i + 2), 0x8e | 0x8f | 0xaa..=0xae),
+            0x81 => (0xa6..=0xa9).contains(&next(i + 2)),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
 fn visible_text(text: &str) -> Cow<'_, str> {
     if plain(text) {
         return Cow::Borrowed(text);
@@ -222,7 +243,7 @@ fn visible_text(text: &str) -> Cow<'_, str> {
 /// breaks and tabs) are escaped as `\u{…}`.
 pub fn printable(text: &str) -> Cow<'_, str> {
     let bad = |c: char| c != '\n' && c != '\t' && (c.is_control() || replacement(c, None).is_some());
-    if plain(text) || !text.chars().any(bad) {
+    if !may_need_escapes(text) || !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().map(|c| if bad(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect())
@@ -240,6 +261,18 @@ mod tests {
             assert!(!shown.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r')), "{shown:?}");
         }
         assert!(matches!(visible_text("plain\r\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_byte_prefilter_misses_no_character_that_needs_escaping() {
+        let bad = |c: char| c != '\n' && c != '\t' && (c.is_control() || replacement(c, None).is_some());
+        for c in (0..0x3000).filter_map(char::from_u32).chain(['\u{10ffff}', '\u{1f642}']) {
+            let text = format!("a{c}b");
+            if bad(c) {
+                assert!(may_need_escapes(&text), "{:?} (U+{:04X}) is not flagged", c, u32::from(c));
+            }
+        }
+        assert!(!may_need_escapes("plain — text ’quoted’ Zürich 東京\n\t"));
     }
 
     #[test]
