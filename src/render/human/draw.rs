@@ -212,19 +212,28 @@ fn plain(text: &str) -> bool {
 /// character by character.
 fn may_need_escapes(text: &str) -> bool {
     let b = text.as_bytes();
-    let next = |i: usize| b.get(i).copied().unwrap_or(0);
-    b.iter().enumerate().any(|(i, &x)| match x {
-        b'\n' | b'\t' => false,
-        0..0x20 | 0x7f => true,
-        0xc2 => (0x80..0xa0).contains(&next(i + 1)),
-        0xd8 => next(i + 1) == 0x9c,
-        0xe2 => match next(i + 1) {
-            0x80 => matches!(next(i + 2), 0x8e | 0x8f | 0xaa..=0xae),
-            0x81 => (0xa6..=0xa9).contains(&next(i + 2)),
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        i += 1;
+        let flagged = match x {
+            0x20..0x7f | b'\n' | b'\t' => false,
+            0..0x20 | 0x7f => true,
+            0xc2 => (0x80..0xa0).contains(&at(i)),
+            0xd8 => at(i) == 0x9c,
+            0xe2 => match at(i) {
+                0x80 => matches!(at(i + 1), 0x8e | 0x8f | 0xaa..=0xae),
+                0x81 => (0xa6..=0xa9).contains(&at(i + 1)),
+                _ => false,
+            },
             _ => false,
-        },
-        _ => false,
-    })
+        };
+        if flagged {
+            return true;
+        }
+    }
+    false
 }
 
 fn visible_text(text: &str) -> Cow<'_, str> {
