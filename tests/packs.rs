@@ -164,3 +164,17 @@ fn the_precompiled_builtin_pack_equals_the_decoded_one() {
     let via_load = PackSet::load(&[PackSource::builtin()]).expect("loads");
     assert_eq!(format!("{via_load:#?}"), format!("{decoded:#?}"));
 }
+
+/// The precompiled form stands in only for the embedded files themselves: a built-in source
+/// with one text replaced (as an editor's unsaved buffer would) is decoded from its files.
+#[test]
+fn a_changed_builtin_source_is_decoded_not_taken_from_the_snapshot() {
+    use lync_lint::pack::{PackSet, PackSource};
+    let mut source = PackSource::builtin();
+    let (_, text) = source.files.iter_mut().find(|(p, _)| p.ends_with("01-enterprise-voice.kdl")).expect("voice rules");
+    assert!(text.contains("replacing the PBX needs"));
+    *text = text.replace("replacing the PBX needs", "EDITED: replacing the PBX needs").into();
+    let set = PackSet::load(&[source]).expect("loads");
+    let policy = set.policy("enterprise-voice/pbx-replacement").expect("the rule");
+    assert!(policy.message.starts_with("EDITED:"), "{}", policy.message);
+}

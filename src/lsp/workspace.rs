@@ -195,7 +195,7 @@ fn load_packs(
             Ok(mut source) => {
                 for (name, text) in &mut source.files {
                     if let Some(buffer) = overlay(Path::new(name)) {
-                        *text = buffer;
+                        *text = buffer.into();
                     }
                 }
                 sources.push(source);

@@ -9,6 +9,7 @@
 pub mod compiled;
 pub mod read;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -37,18 +38,16 @@ pub struct PackInfo {
 #[derive(Debug, Clone)]
 pub struct PackSource {
     pub origin: String,
-    /// (display path, text), sorted by path.
-    pub files: Vec<(String, String)>,
-    /// The embedded built-in pack, as [`PackSource::builtin`] made it (its precompiled form
-    /// may be loaded instead of its files).
-    embedded: bool,
+    /// (display path, text), sorted by path. The built-in pack's texts are borrowed from
+    /// the binary.
+    pub files: Vec<(String, Cow<'static, str>)>,
 }
 
 impl PackSource {
     /// A pack from files read elsewhere: (display path, text).
     #[must_use]
     pub fn new(origin: String, files: Vec<(String, String)>) -> Self {
-        Self { origin, files, embedded: false }
+        Self { origin, files: files.into_iter().map(|(path, text)| (path, Cow::Owned(text))).collect() }
     }
 
     /// The built-in `lync-2013` pack.
@@ -56,9 +55,19 @@ impl PackSource {
     pub fn builtin() -> Self {
         Self {
             origin: "builtin".to_owned(),
-            files: BUILTIN.iter().map(|(p, t)| (format!("policies/{p}"), (*t).to_owned())).collect(),
-            embedded: true,
+            files: BUILTIN.iter().map(|(p, t)| (format!("policies/{p}"), Cow::Borrowed(*t))).collect(),
         }
+    }
+
+    /// Whether these are exactly the embedded built-in pack's files, as
+    /// [`PackSource::builtin`] makes them (not a copy, nor one with a text replaced): then
+    /// its precompiled form may be loaded instead.
+    fn is_embedded(&self) -> bool {
+        self.files.len() == BUILTIN.len()
+            && self.files.iter().zip(BUILTIN).all(|((path, text), (rel, embedded))| {
+                matches!(text, Cow::Borrowed(t) if std::ptr::eq(*t, *embedded))
+                    && path.strip_prefix("policies/") == Some(*rel)
+            })
     }
 
     /// Reads every `*.kdl` file under `dir`.
@@ -170,7 +179,7 @@ impl PackSet {
         // is fresh. With other packs everything is decoded together: the vocabularies merge
         // before any policy is decoded.
         if let [source] = sources
-            && source.embedded
+            && source.is_embedded()
             && let Some(set) = compiled::load()
         {
             return (set, Vec::new());
@@ -207,7 +216,7 @@ impl Loader {
         let mut info = None;
         let mut files = Vec::new();
         for (path, text) in &source.files {
-            let file = SourceFile::new(path.clone(), text.clone());
+            let file = SourceFile::new(path.clone(), text.as_ref());
             let kind = Kind::of(path);
             if kind == Kind::Test {
                 self.set.tests.push(file);
