@@ -201,36 +201,42 @@ pub fn render_diagnostic_both(
     width: Option<usize>,
 ) -> (Option<String>, String) {
     let style = Style { color: false, narrate: false, width };
-    let mut bound = bind(file, diag, false);
-    bound.wrap = Some(width.unwrap_or(DEFAULT_WIDTH));
-    let fast = fast::render(&bound);
+    let fast = fast::render(&graphical(bind(file, diag, false), style));
     (fast, render_bound(bind(file, diag, false), style, false))
 }
 
-fn render_bound(mut bound: Bound<'_>, style: Style, direct: bool) -> String {
+/// `bound` set up for the graphical drawing: its message and help wrapped to the width.
+fn graphical(mut bound: Bound<'_>, style: Style) -> Bound<'_> {
+    bound.wrap = Some(style.width.unwrap_or(DEFAULT_WIDTH));
+    bound
+}
+
+/// Draws `bound`: narrated, or graphical (without colour, `direct`ly when [`fast`] covers
+/// it, else by miette).
+fn render_bound(bound: Bound<'_>, style: Style, direct: bool) -> String {
     let mut out = String::new();
     if style.narrate {
         let _ = NarratableReportHandler::new().with_context_lines(bound.context).render_report(&mut out, &bound);
-    } else {
-        let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        let mut handler = GraphicalReportHandler::new_themed(theme)
-            .with_links(false)
-            .with_urls(true)
-            .with_context_lines(bound.context)
-            // The message and help come wrapped by `wrap::wrap` (see `Bound::wrap`).
-            .with_wrap_lines(false);
-        if let Some(w) = style.width {
-            handler = handler.with_width(w);
-        }
-        bound.wrap = Some(style.width.unwrap_or(DEFAULT_WIDTH));
-        if direct
-            && !style.color
-            && let Some(drawn) = fast::render(&bound)
-        {
-            return drawn;
-        }
-        let _ = handler.render_report(&mut out, &bound);
+        return out;
     }
+    let bound = graphical(bound, style);
+    if direct
+        && !style.color
+        && let Some(drawn) = fast::render(&bound)
+    {
+        return drawn;
+    }
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let mut handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_urls(true)
+        .with_context_lines(bound.context)
+        // The message and help come wrapped by `wrap::wrap` (see `Bound::wrap`).
+        .with_wrap_lines(false);
+    if let Some(w) = style.width {
+        handler = handler.with_width(w);
+    }
+    let _ = handler.render_report(&mut out, &bound);
     out
 }
 

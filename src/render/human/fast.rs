@@ -1,5 +1,5 @@
 //! The graphical output without colour, drawn directly for the usual diagnostic: what
-//! miette's `GraphicalReportHandler` (unicode, no colour) draws, byte for byte, at a tenth
+//! miette's `GraphicalReportHandler` (unicode, no colour) draws, byte for byte, at about a third
 //! of the cost (miette's drawing was a third of a `check` on many files).
 //!
 //! It covers labels that each stay on one line of printable ASCII (no tab), with unique
@@ -7,7 +7,8 @@
 //! tabs, other characters in the drawn lines) returns `None` and is drawn by miette. The
 //! snippets' line windows and their merging are miette's own: they come from the same
 //! [`SourceCode::read_span`] calls miette makes, and its rules are followed step by step.
-//! `tests` (unit) and `tests/outputs` compare both drawings on every kind of diagnostic.
+//! `tests/render_fast.rs` compares both drawings: fixtures, the bench corpus, edge cases and
+//! generated labels.
 
 use std::fmt::Write as _;
 
@@ -165,7 +166,7 @@ fn context(
     let pad = " ".repeat(width + 2);
     let head = match primary {
         Some(l) => source.read_span(l.inner(), 0, 0).ok()?,
-        None => source.read_span(ctx.inner(), c, c).ok()?,
+        None => contents,
     };
     let name = head.name()?;
     let _ = writeln!(out, "{pad}╭─[{name}:{}:{}]", head.line() + 1, head.column() + 1);
