@@ -85,6 +85,10 @@ fn main() {
         }
     }
     let snapshot = manifest.join(SNAPSHOT);
+    let _ = writeln!(
+        code,
+        "/// The precompiled pack, relative to the manifest directory.\nconst COMPILED_PATH: &str = {SNAPSHOT:?};"
+    );
     println!("cargo:rerun-if-changed={}", snapshot.display());
     let groups: Vec<String> = (0..4).rev().map(|i| format!("{:04x}", (key >> (16 * i)) & 0xffff)).collect();
     let _ = writeln!(code, "/// Hash of the pack's files and of the code that loads packs.");

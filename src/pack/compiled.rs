@@ -18,7 +18,7 @@ use crate::policy::Policy;
 use crate::vocab::Vocabulary;
 
 /// Where the snapshot lives, relative to the repository root.
-pub const PATH: &str = "src/pack/builtin.postcard";
+pub const PATH: &str = super::COMPILED_PATH;
 
 /// A [`PackSet`] with its files named, not copied: their texts are in the binary already.
 #[derive(Serialize, Deserialize)]

@@ -115,8 +115,11 @@ impl miette::Diagnostic for Bound<'_> {
             helps
                 .entry(joined)
                 .or_insert_with_key(|joined| {
-                    let text = printable(joined).into_owned();
-                    width.map_or_else(|| text.clone(), |w| wrap::wrap(&text, w))
+                    let text = printable(joined);
+                    match width {
+                        Some(w) => wrap::wrap(&text, w),
+                        None => text.into_owned(),
+                    }
                 })
                 .clone()
         })))
