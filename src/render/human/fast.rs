@@ -1,6 +1,6 @@
 //! The graphical output without colour, drawn directly for the usual diagnostic: what
-//! miette's `GraphicalReportHandler` (unicode, no colour) draws, byte for byte, at about a third
-//! of the cost (miette's drawing was a third of a `check` on many files).
+//! miette's `GraphicalReportHandler` (unicode, no colour) draws, byte for byte, at about half
+//! of the cost (callgrind, 1,000 files: 44 M instructions against miette's 92 M, help included).
 //!
 //! It covers labels that each stay on one line of printable ASCII (no tab), with unique
 //! start offsets and one-line texts. Anything else (colour, narration, multi-line spans,
