@@ -3,21 +3,21 @@
 #   - `lync-lint check` on 1, 1,000 and 10,000 generated environment files, single-threaded
 #     (RAYON_NUM_THREADS=1) and on all cores;
 #   - parse only, single thread: the fast parser and the `kdl` crate, on the same files;
-#   - cfn-guard 3.x (when installed) on the equivalent JSON corpus of ../shared/peers/gen.py
-#     with ../shared/peers/lync.guard, its verdicts checked by check_guard.py.
+#   - cfn-guard 3.x (when installed) on the equivalent JSON corpus of benches/peers/gen.py
+#     with benches/peers/lync.guard, its verdicts checked by check_guard.py.
 # Reports wall time, files/s, MB/s, peak RSS (/usr/bin/time -v) and ratios, as Markdown.
 #
 # Environment:
 #   BENCH_SIZES="1 1000 10000"  corpus sizes (files)
 #   BENCH_DIR=target/bench      where corpora and results go
 #   BENCH_LOCK=/path/to/lock    run cargo and the measurements under `flock` on this file
-#   PEERS=../shared/peers       where gen.py, lync.guard and check_guard.py are
+#   PEERS=benches/peers         where gen.py, lync.guard and check_guard.py are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-"1 1000 10000"}
 OUT=${BENCH_DIR:-target/bench}
-PEERS=${PEERS:-../shared/peers}
+PEERS=${PEERS:-benches/peers}
 LOCK=${BENCH_LOCK:-}
 TIME=/usr/bin/time
 

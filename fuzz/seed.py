@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Seeds the fuzz corpora (fuzz/corpus/<target>/) from fixtures/, policies/, the README's
-config example and ../shared/kdl-test-cases/. Called by fuzz/run.sh; safe to re-run."""
+config example and tests/data/kdl-test-cases/. Called by fuzz/run.sh; safe to re-run."""
 import hashlib, pathlib, re, sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
-suite = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else root.parent / "shared" / "kdl-test-cases")
+suite = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else root / "tests" / "data" / "kdl-test-cases")
 corpus = root / "fuzz" / "corpus"
 
 def put(target, data: bytes):

@@ -73,7 +73,7 @@ fn repository_kdl_files_pass_every_target() {
 
 #[test]
 fn kdl_suite_inputs_pass_parse_kql_and_check() {
-    let dir = root().join("../shared/kdl-test-cases/input");
+    let dir = root().join("tests/data/kdl-test-cases/input");
     assert!(dir.is_dir(), "the KDL test suite is missing: expected `{}`", dir.display());
     let inputs = files_under(&dir, |p| p.extension().is_some_and(|e| e == "kdl"));
     assert!(inputs.len() >= 300, "the suite has its inputs");

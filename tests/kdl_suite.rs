@@ -1,7 +1,7 @@
 //! The parser against the official KDL v2 test suite and, differentially, against the `kdl`
 //! crate.
 //!
-//! - Conformance: every input of `../shared/kdl-test-cases/` (next to the repository) must
+//! - Conformance: every input of `tests/data/kdl-test-cases/` (a copy kept in the repository) must
 //!   parse and print, in the suite's normalized form, exactly as its `expected_kdl` file, or
 //!   be rejected when it has none.
 //! - Differential: on generated documents (valid by construction, then mutated), on the
@@ -18,7 +18,7 @@ use lync_lint::parse::{parse, reference};
 use crate::corpus::rng::Rng;
 
 fn suite_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kdl-test-cases");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kdl-test-cases");
     assert!(
         dir.join("input").is_dir(),
         "the KDL test suite is missing: expected `{}` with `input/` and `expected_kdl/` (a copy of kdl-org/kdl tests/test_cases)",

@@ -1,6 +1,6 @@
 //! A deterministic corpus of environment files in the `lync-2013` vocabulary.
 //!
-//! It mirrors the organizations of `../shared/peers/gen.py` (the JSON corpus cfn-guard is
+//! It mirrors the organizations of `benches/peers/gen.py` (the JSON corpus cfn-guard is
 //! measured on): one organization per file, datacenters in one or several countries,
 //! management, voice, media, chat, applications, collaboration and federation needs. Half of
 //! the files need on premises (one to three error rules fire); the other half are

@@ -1,5 +1,5 @@
 //! The official KDL test suite through the binary: every input of
-//! `../shared/kdl-test-cases/input/` (a copy of kdl-org/kdl's `tests/test_cases`) is checked as
+//! `tests/data/kdl-test-cases/input/` (a copy of kdl-org/kdl's `tests/test_cases`) is checked as
 //! an environment file, all in one run. `expected_kdl/NAME` exists exactly when the input is
 //! valid KDL v2. A valid input may still break the vocabulary (schema errors), so only
 //! `kdl::syntax` diagnostics are counted.
@@ -13,7 +13,7 @@ use super::{clip, json, lint, tree};
 
 /// The suite's folder, next to the repository; a clear failure when it is missing.
 fn suite_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/kdl-test-cases");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kdl-test-cases");
     assert!(
         dir.join("input").is_dir() && dir.join("expected_kdl").is_dir(),
         "the KDL test suite is missing: expected `{}` with `input/` and `expected_kdl/` (a copy of kdl-org/kdl tests/test_cases)",

@@ -9,7 +9,7 @@ use lync_lint::render::sarif;
 
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let schema = schema(&root().join("../shared/schemas/sarif-schema-2.1.0.json"));
+    let schema = schema(&root().join("tests/data/sarif/sarif-schema-2.1.0.json"));
     let mut reports = all_fixtures();
     reports.push(report("unicode.lync.kdl", UNICODE, &builtin()));
     reports.push(report("dir with space/broken.lync.kdl", "site \"x\" {\n", &builtin()));
