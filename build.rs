@@ -1,58 +1,26 @@
-//! Embeds the built-in policy pack (`policies/`) into the binary, and with it the pack's
-//! precompiled form (`src/pack/builtin.postcard`) and the key that says whether that form is
-//! fresh: a hash of the pack's files and of the code that loads packs. A stale or missing
-//! precompiled form is never used; the pack is then parsed at start-up, as before.
+//! Embeds the built-in policy pack (`policies/`) into the binary, compiled: the checking core
+//! (a build-dependency) loads the pack here, at build time, and its serialized form is written
+//! to `OUT_DIR` beside the list of the pack's files. A mistake in the pack fails the build
+//! with the pack's own diagnostics.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// The code whose changes can change the loaded pack: parsing, the document model, KQL,
-/// vocabularies, policies and the pack loader (plus `Cargo.lock`, for serde and postcard).
-const LOADER_CODE: &[&str] = &[
-    "src/doc.rs",
-    "src/diag.rs",
-    "src/schema.rs",
-    "src/source.rs",
-    "src/policy.rs",
-    "src/policy",
-    "src/vocab.rs",
-    "src/vocab",
-    "src/kql",
-    "src/parse",
-    "src/pack",
-    "Cargo.lock",
-];
+use lync_lint_core::pack::{PackSet, PackSource, compiled};
 
-/// The precompiled pack, relative to the manifest directory.
-const SNAPSHOT: &str = "src/pack/builtin.postcard";
-
-fn collect(dir: &Path, root: &Path, ext: &str, out: &mut Vec<String>) {
+/// Every `*.kdl` file under `dir`, as paths relative to `root` with `/` separators, sorted.
+fn collect(dir: &Path, root: &Path, out: &mut Vec<String>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir).expect("directory is readable").flatten().collect();
     entries.sort_by_key(std::fs::DirEntry::path);
     for e in entries {
         let path = e.path();
         if path.is_dir() {
-            collect(&path, root, ext, out);
-        } else if path.extension().is_some_and(|x| x == ext) {
+            collect(&path, root, out);
+        } else if path.extension().is_some_and(|x| x == "kdl") {
             let rel = path.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
             out.push(rel);
         }
     }
-}
-
-/// FNV-1a, 64 bits: stable across Rust versions and platforms, unlike `DefaultHasher`.
-fn fnv(hash: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        *hash ^= u64::from(b);
-        *hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-}
-
-fn feed(hash: &mut u64, name: &str, path: &Path) {
-    let bytes = std::fs::read(path).expect("readable");
-    fnv(hash, name.as_bytes());
-    fnv(hash, &(bytes.len() as u64).to_le_bytes());
-    fnv(hash, &bytes);
 }
 
 fn main() {
@@ -60,44 +28,34 @@ fn main() {
     let root = manifest.join("policies");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
-    collect(&root, &root, "kdl", &mut files);
-    let mut key: u64 = 0xcbf2_9ce4_8422_2325;
+    collect(&root, &root, &mut files);
     let mut code = String::from("/// (path relative to `policies/`, text)\nconst BUILTIN: &[(&str, &str)] = &[\n");
+    let mut texts = Vec::new();
     for f in &files {
         let path = root.join(f);
         println!("cargo:rerun-if-changed={}", path.display());
-        feed(&mut key, f, &path);
         let _ = writeln!(code, "    ({f:?}, include_str!({:?})),", path.display().to_string());
+        let text = std::fs::read_to_string(&path).expect("a readable UTF-8 pack file");
+        texts.push((format!("policies/{f}"), text));
     }
     code.push_str("];\n");
 
-    for item in LOADER_CODE {
-        let path = manifest.join(item);
-        println!("cargo:rerun-if-changed={}", path.display());
-        let mut names = Vec::new();
-        if path.is_dir() {
-            collect(&path, &manifest, "rs", &mut names);
-        } else if path.is_file() {
-            names.push((*item).to_owned());
+    let (set, errors) =
+        PackSet::decode(&[PackSource::new("builtin".to_owned(), texts)], lync_lint_core::parse::first_error);
+    if !errors.is_empty() {
+        let mut msg = String::from("the built-in pack has mistakes:\n");
+        for file in &errors {
+            for d in &file.diagnostics {
+                let line = lync_lint_core::text::LineIndex::new(&file.file.text).position(d.primary_span().start);
+                let _ = writeln!(msg, "  {}:{}:{}: {} {}", file.file.name, line.line, line.column, d.code, d.message);
+            }
         }
-        for name in names {
-            feed(&mut key, &name, &manifest.join(&name));
-        }
+        panic!("{msg}");
     }
-    let snapshot = manifest.join(SNAPSHOT);
-    let _ = writeln!(
-        code,
-        "/// The precompiled pack, relative to the manifest directory.\nconst COMPILED_PATH: &str = {SNAPSHOT:?};"
-    );
-    println!("cargo:rerun-if-changed={}", snapshot.display());
-    let groups: Vec<String> = (0..4).rev().map(|i| format!("{:04x}", (key >> (16 * i)) & 0xffff)).collect();
-    let _ = writeln!(code, "/// Hash of the pack's files and of the code that loads packs.");
-    let _ = writeln!(code, "const COMPILED_KEY: u64 = 0x{};", groups.join("_"));
-    if snapshot.is_file() {
-        let _ = writeln!(code, "const COMPILED: &[u8] = include_bytes!({:?});", snapshot.display().to_string());
-    } else {
-        code.push_str("const COMPILED: &[u8] = &[];\n");
-    }
-    let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin.rs");
-    std::fs::write(out, code).expect("write builtin.rs");
+    let bytes = compiled::encode(set).expect("the built-in pack compiles");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out.join("builtin.postcard"), bytes).expect("write builtin.postcard");
+    code.push_str("/// The built-in pack, decoded and serialized at build time.\n");
+    code.push_str("const COMPILED: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/builtin.postcard\"));\n");
+    std::fs::write(out.join("builtin.rs"), code).expect("write builtin.rs");
 }

@@ -14,7 +14,7 @@ use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
-fn count(nodes: &[lync_lint::doc::Node]) -> usize {
+fn count(nodes: &[lync_lint_core::doc::Node]) -> usize {
     nodes.iter().map(|n| 1 + count(n.children())).sum()
 }
 
@@ -25,7 +25,7 @@ fn main() {
     for size in [0usize, 10 << 10, 100 << 10, 1 << 20] {
         let text = corpus::environment_of_size(7, size).text;
         let region = Region::new(GLOBAL);
-        let doc = lync_lint::parse::parse(&text).expect("the corpus parses");
+        let doc = lync_lint_core::parse::parse(&text).expect("the corpus parses");
         let nodes = count(&doc.nodes);
         drop(doc);
         let fast = region.change();

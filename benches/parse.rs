@@ -1,7 +1,7 @@
 //! Parser benchmark and corpus writer (`harness = false`).
 //!
 //! - `cargo bench --bench parse`: parse throughput, single thread, of the fast parser
-//!   (`lync_lint::parse::parse`, which builds the document model) and of the `kdl` crate
+//!   (`lync_lint_core::parse::parse`, which builds the document model) and of the `kdl` crate
 //!   (`KdlDocument::parse_v2`, its own document only) on the generated corpus, in memory:
 //!   one file of each size (1 KB to 1 MB) and a corpus of 1,000 files. The time includes
 //!   dropping the document. (Allocation counts: `cargo bench --bench allocs`.)
@@ -42,13 +42,13 @@ impl Parser {
     /// Parses `src`; returns the number of nodes (so the work is not optimized away).
     fn run(self, src: &str) -> usize {
         match self {
-            Parser::Fast => lync_lint::parse::parse(black_box(src)).map_or(0, |d| count(&d.nodes)),
+            Parser::Fast => lync_lint_core::parse::parse(black_box(src)).map_or(0, |d| count(&d.nodes)),
             Parser::Kdl => kdl::KdlDocument::parse_v2(black_box(src)).map_or(0, |d| d.nodes().len()),
         }
     }
 }
 
-fn count(nodes: &[lync_lint::doc::Node]) -> usize {
+fn count(nodes: &[lync_lint_core::doc::Node]) -> usize {
     nodes.iter().map(|n| 1 + count(n.children())).sum()
 }
 
@@ -85,7 +85,7 @@ fn bench() {
     for (label, texts) in &inputs {
         let files: Vec<&str> = texts.iter().map(String::as_str).collect();
         let bytes: usize = files.iter().map(|f| f.len()).sum();
-        assert!(lync_lint::parse::parse(files[0]).is_ok(), "the corpus parses");
+        assert!(lync_lint_core::parse::parse(files[0]).is_ok(), "the corpus parses");
         // About a second of work for each parser.
         let fast_passes = (200_000_000 / bytes).clamp(3, 2000);
         let tf = measure(Parser::Fast, &files, fast_passes);

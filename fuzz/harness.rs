@@ -10,19 +10,19 @@ use std::path::Path;
 
 use lync_lint::cli::check::{Format, render};
 use lync_lint::config::{Config, ConfigError};
-use lync_lint::diag::{Diagnostic, FileDiagnostics, SourceFile};
-use lync_lint::doc::{Document, Node, Span};
-use lync_lint::engine::{CheckOptions, FileReport};
-use lync_lint::kql::Query;
-use lync_lint::pack::{PackSet, PackSource};
 use lync_lint::render::human::Style;
+use lync_lint_core::diag::{Diagnostic, FileDiagnostics, SourceFile};
+use lync_lint_core::doc::{Document, Node, Span};
+use lync_lint_core::engine::{CheckOptions, FileReport};
+use lync_lint_core::kql::Query;
+use lync_lint_core::pack::{PackSet, PackSource};
 
 const STYLE: Style = Style { color: false, narrate: false, width: Some(100) };
 
 /// The built-in pack, loaded once per process.
 fn builtin() -> &'static PackSet {
     static PACKS: std::sync::OnceLock<PackSet> = std::sync::OnceLock::new();
-    PACKS.get_or_init(|| PackSet::load(&[PackSource::builtin()]).expect("the built-in pack loads"))
+    PACKS.get_or_init(|| lync_lint::packs::load(&[lync_lint::packs::builtin()]).expect("the built-in pack loads"))
 }
 
 /// Why `span` is not a valid span of `text` (`what` names it), if it is not.
@@ -116,7 +116,7 @@ fn text(data: &[u8]) -> Option<&str> {
 /// The KDL parser: a document's spans, or errors with spans.
 pub fn parse(data: &[u8]) {
     let Some(text) = text(data) else { return };
-    match lync_lint::parse::parse(text) {
+    match lync_lint::syntax::parse(text) {
         Ok(doc) => document_spans_ok(text, &doc),
         Err(errors) => {
             assert!(!errors.is_empty(), "a rejected document has at least one error");
@@ -136,7 +136,7 @@ pub fn kql(data: &[u8]) {
             for (_, span) in q.node_names().into_iter().chain(q.prop_names()) {
                 span_ok(query, span, "query name");
             }
-            if let Ok(doc) = lync_lint::parse::parse(rest) {
+            if let Ok(doc) = lync_lint_core::parse::parse(rest) {
                 let found = q.select(&doc);
                 assert!(found.len() <= count_nodes(&doc), "a selection has no more nodes than the document");
             }
@@ -172,15 +172,15 @@ pub fn pack(data: &[u8]) {
     files.retain(|(n, _)| n != name);
     files.push((name.to_owned(), text.to_owned()));
     files.sort();
-    let sources = [PackSource::builtin(), PackSource::new("fuzz".to_owned(), files)];
-    let (packs, errors) = PackSet::load_partial(&sources);
+    let sources = [lync_lint::packs::builtin(), PackSource::new("fuzz".to_owned(), files)];
+    let (packs, errors) = lync_lint::packs::load_partial(&sources);
     render_problems(&errors);
     // Only the fuzzed pack's tests: the built-in ones run in `cargo test`.
-    let only_fuzz = lync_lint::packtest::RunOptions { packs: Some(vec![1]), filter: None };
-    let (tests, errors) = lync_lint::packtest::decode_selected(&packs, &only_fuzz);
+    let only_fuzz = lync_lint_core::packtest::RunOptions { packs: Some(vec![1]), filter: None, check: options() };
+    let (tests, errors) = lync_lint_core::packtest::decode_selected(&packs, &only_fuzz);
     render_problems(&errors);
     for t in &tests {
-        let _ = lync_lint::packtest::run(t, &packs);
+        let _ = lync_lint_core::packtest::run(t, &packs, &options());
     }
     let fixture = "needs {\n    voice {\n        call-park #true\n    }\n}\n";
     render_all(&[check_text(fixture, &packs)], &packs);
@@ -202,11 +202,15 @@ pub fn config(data: &[u8]) {
 
 fn check_text(text: &str, packs: &PackSet) -> FileReport {
     let file = SourceFile::new("fuzz.lync.kdl", text);
-    lync_lint::engine::check(file, packs, &options())
+    lync_lint_core::engine::check(file, packs, &options())
 }
 
 fn options() -> CheckOptions {
-    CheckOptions { today: "2026-01-01".to_owned(), ..CheckOptions::default() }
+    CheckOptions {
+        today: lync_lint_core::waiver::Today::date("2026-01-01"),
+        explain: lync_lint::syntax::explain,
+        ..CheckOptions::default()
+    }
 }
 
 fn render_all(reports: &[FileReport], packs: &PackSet) {
@@ -225,8 +229,8 @@ fn render_all(reports: &[FileReport], packs: &PackSet) {
 /// policies, waivers, and every output format.
 pub fn check(data: &[u8]) {
     let packs = builtin();
-    let report = match lync_lint::source::decode("fuzz.lync.kdl", data.to_vec()) {
-        Ok(file) => lync_lint::engine::check(file, packs, &options()),
+    let report = match lync_lint_core::source::decode("fuzz.lync.kdl", data.to_vec()) {
+        Ok(file) => lync_lint_core::engine::check(file, packs, &options()),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
     render_all(&[report], packs);

@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, FileDiagnostics, Severity, SourceFile, did_you_mean};
-use crate::doc::{Node, Span};
-use crate::engine::{RuleSetting, Target};
-use crate::pack::PackSet;
-use crate::pack::read::Reader;
+use lync_lint_core::diag::{Diagnostic, FileDiagnostics, Severity, SourceFile, did_you_mean};
+use lync_lint_core::doc::{Node, Span};
+use lync_lint_core::engine::{RuleSetting, Target};
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::read::Reader;
 
 /// The config file's name.
 pub const FILE_NAME: &str = "lync-lint.kdl";
@@ -79,7 +79,7 @@ impl Config {
     /// # Errors
     /// When the file cannot be read, or has mistakes.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = crate::source::read_text(path).map_err(|e| ConfigError::Read(e.to_string()))?;
+        let text = lync_lint_core::source::read_text(path).map_err(|e| ConfigError::Read(e.to_string()))?;
         Self::from_text(path, text)
     }
 
@@ -91,10 +91,10 @@ impl Config {
         let file = SourceFile::new(path.display().to_string(), text);
         let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
-        let doc = crate::parse::parse(&file.text).map_err(|errs| {
+        let doc = lync_lint_core::parse::parse(&file.text).map_err(|errs| {
             ConfigError::Invalid(FileDiagnostics {
                 file: file.clone(),
-                diagnostics: errs.into_iter().map(crate::engine::syntax_diagnostic).collect(),
+                diagnostics: errs.into_iter().map(lync_lint_core::parse::SyntaxError::into_diagnostic).collect(),
             })
         })?;
         let mut r = Reader::new("config");

@@ -1,30 +1,23 @@
 //! `lync-lint`: a policy-as-code linter for Lync 2013 environment descriptions.
 //!
-//! The engine knows nothing about Lync: the vocabulary, the rules and their texts are data in
-//! policy packs (the built-in one is `policies/lync-2013/`, embedded at build time). Data
-//! flows one way:
+//! This crate is the program around the checking core (`lync_lint_core`): it resolves
+//! settings (configuration file and flags), finds and reads the files, renders diagnostics
+//! in every output format, and serves the language server. Data flows one way:
 //!
 //! ```text
-//! discover -> source (read once) -> parse (doc model) -> schema (vocabulary)
-//!          -> eval (policies) -> engine (findings, verdict) -> render (human, ...)
+//! discover -> source (read once) -> core: parse -> schema -> eval -> engine (findings, verdict)
+//!          -> render (human, json, sarif, ...) | lsp
 //! ```
+//!
+//! The core knows nothing of this crate; this crate's modules may use the core and those
+//! listed before them: `syntax`, `packs`, `config`, `discover`, `render`, `lsp`, `cli`.
 
-pub mod baseline;
 pub mod cli;
 pub mod config;
-pub mod diag;
 pub mod discover;
-pub mod doc;
-pub mod engine;
-pub mod eval;
-pub mod kql;
 pub mod lsp;
-pub mod pack;
-pub mod packtest;
-pub mod parse;
-pub mod policy;
+pub mod packs;
+pub mod packtest_report;
 pub mod render;
-pub mod schema;
-pub mod source;
-pub mod vocab;
-pub mod waiver;
+pub mod settings;
+pub mod syntax;

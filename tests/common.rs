@@ -4,9 +4,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use lync_lint::diag::SourceFile;
-use lync_lint::engine::{CheckOptions, FileReport, check};
-use lync_lint::pack::{PackSet, PackSource};
+use lync_lint_core::diag::SourceFile;
+use lync_lint_core::engine::{FileReport, check};
+use lync_lint_core::pack::PackSet;
 
 /// The shipped fixtures (`fixtures/NAME.lync.kdl`), in the order the README lists them.
 pub const FIXTURES: &[&str] = &[
@@ -48,16 +48,16 @@ pub fn run(args: &[&str]) -> Run {
 
 /// The built-in pack, loaded once per call.
 pub fn builtin() -> PackSet {
-    PackSet::load(&[PackSource::builtin()]).expect("the built-in pack loads")
+    lync_lint::packs::load(&[lync_lint::packs::builtin()]).expect("the built-in pack loads")
 }
 
 /// Checks `text` as an environment file named `env.lync.kdl`.
 pub fn check_text(packs: &PackSet, text: &str) -> FileReport {
-    check(SourceFile::new("env.lync.kdl", text), packs, &CheckOptions::default())
+    check(SourceFile::new("env.lync.kdl", text), packs, &lync_lint::settings::check_options())
 }
 
 /// The text a diagnostic's primary label points at.
-pub fn primary_text(file: &Arc<SourceFile>, d: &lync_lint::diag::Diagnostic) -> String {
+pub fn primary_text(file: &Arc<SourceFile>, d: &lync_lint_core::diag::Diagnostic) -> String {
     let s = d.primary_span();
     file.text[s.start..s.end].to_owned()
 }

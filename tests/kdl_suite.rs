@@ -6,14 +6,14 @@
 //!   be rejected when it has none.
 //! - Differential: on generated documents (valid by construction, then mutated), on the
 //!   suite's inputs and on every KDL file of the repository, whenever both the fast parser
-//!   and the `kdl` crate path (`lync_lint::parse::reference`) accept a document they must
+//!   and the `kdl` crate path (`lync_lint::syntax::reference`) accept a document they must
 //!   produce the same nodes, values and spans.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use lync_lint::doc::{Document, Entry, Node, Value};
-use lync_lint::parse::{parse, reference};
+use lync_lint::syntax::{parse, reference};
+use lync_lint_core::doc::{Document, Entry, Node, Value};
 
 use crate::corpus::rng::Rng;
 

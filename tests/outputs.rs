@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use lync_lint::diag::{Severity, SourceFile};
-use lync_lint::engine::{CheckOptions, FileReport, check};
-use lync_lint::pack::PackSet;
 use lync_lint::render::{github, json, junit, markdown, sarif};
+use lync_lint_core::diag::{Severity, SourceFile};
+use lync_lint_core::engine::{FileReport, check};
+use lync_lint_core::pack::PackSet;
 use serde_json::Value;
 
 use crate::common::{FIXTURES, builtin};
@@ -28,11 +28,11 @@ fn root() -> &'static Path {
 fn fixture(name: &str) -> FileReport {
     let path = format!("fixtures/{name}.lync.kdl");
     let text = std::fs::read_to_string(root().join(&path)).expect("fixture readable");
-    check(SourceFile::new(path, text), &builtin(), &CheckOptions::default())
+    check(SourceFile::new(path, text), &builtin(), &lync_lint::settings::check_options())
 }
 
 fn report(name: &str, text: &str, packs: &PackSet) -> FileReport {
-    check(SourceFile::new(name, text), packs, &CheckOptions::default())
+    check(SourceFile::new(name, text), packs, &lync_lint::settings::check_options())
 }
 
 fn all_fixtures() -> Vec<FileReport> {
@@ -153,7 +153,7 @@ fn json_summary_and_verdicts() {
 #[test]
 fn json_diagnostic_without_labels_is_at_the_start() {
     let file = SourceFile::new("bin.lync.kdl", "x");
-    let d = lync_lint::diag::Diagnostic::error("source::encoding", "bad");
+    let d = lync_lint_core::diag::Diagnostic::error("source::encoding", "bad");
     let doc = json_of(&[FileReport::unknown(file, vec![d])]);
     let d = diagnostic(&doc, 0, "source::encoding");
     assert_eq!(json_range(d), (1, 1, 1, 1));

@@ -1,9 +1,9 @@
 //! The built-in `lync-2013` pack: the rule table of SPEC §3.1, its policy tests with full
 //! coverage, and meta-tests on every policy's documentation.
 
-use lync_lint::diag::{Severity, SourceFile};
-use lync_lint::engine::{CheckOptions, check};
-use lync_lint::packtest;
+use lync_lint_core::diag::{Severity, SourceFile};
+use lync_lint_core::engine::check;
+use lync_lint_core::packtest;
 
 use crate::common::builtin;
 
@@ -90,7 +90,7 @@ fn every_example_fires_its_own_rule() {
     let packs = builtin();
     for p in &packs.policies {
         let example = p.example.as_deref().unwrap_or_else(|| panic!("{}: no example", p.id));
-        let r = check(SourceFile::new("example.lync.kdl", example), &packs, &CheckOptions::default());
+        let r = check(SourceFile::new("example.lync.kdl", example), &packs, &lync_lint::settings::check_options());
         assert!(r.verdict.is_some(), "{}: example is not a valid environment: {:?}", p.id, r.diagnostics);
         assert!(r.diagnostics.iter().any(|d| d.code == p.id), "{}: example does not fire", p.id);
     }
@@ -116,10 +116,10 @@ fn a_broken_expectation_is_reported() {
         "t.test.kdl",
         "test \"wrong\" {\n    env {\n        voice {\n            call-park #true\n        }\n    }\n    fires \"enterprise-voice/call-park\" line=1\n    quiet \"enterprise-voice/call-park\"\n    verdict \"online-viable\"\n}\n",
     );
-    let mut r = lync_lint::pack::read::Reader::new("test");
-    let tests = packtest::load(&file, &packs, &mut r);
+    let mut r = lync_lint_core::read::Reader::new("test");
+    let tests = packtest::load(&file, &packs, lync_lint::syntax::explain, &mut r);
     assert!(r.diagnostics.is_empty());
-    let failures = packtest::run(&tests[0], &packs);
+    let failures = packtest::run(&tests[0], &packs, &lync_lint::settings::check_options());
     let messages: Vec<&str> = failures.iter().map(|f| f.diagnostic.message.as_str()).collect();
     assert_eq!(
         messages,
@@ -131,50 +131,30 @@ fn a_broken_expectation_is_reported() {
     );
 }
 
-/// The precompiled built-in pack (`src/pack/builtin.postcard`) is what decoding the pack's
-/// files gives today. Outside CI a stale snapshot is rewritten (then rebuild and commit it);
-/// in CI it fails. A stale snapshot is never used at run time, only slower.
+/// The built-in pack compiled at build time (`build.rs`) is the pack decoding its files
+/// gives, with syntax errors explained as `check` explains them.
 #[test]
-fn the_precompiled_builtin_pack_is_fresh() {
-    use lync_lint::pack::compiled;
-    let want = compiled::snapshot().expect("the built-in pack decodes without mistakes");
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(compiled::PATH);
-    let have = std::fs::read(&path).unwrap_or_default();
-    if have == want {
-        assert!(compiled::is_fresh(), "{} is fresh on disk but this build embedded an older one", compiled::PATH);
-        return;
-    }
-    if std::env::var_os("CI").is_none() {
-        std::fs::write(&path, &want).expect("rewrite the snapshot");
-        panic!("{} was stale and has been rewritten: run the tests again, and commit it", compiled::PATH);
-    }
-    panic!("{} is stale: run `cargo test` outside CI to rewrite it, and commit it", compiled::PATH);
-}
-
-/// Loading the precompiled pack gives the same pack as decoding its files.
-#[test]
-fn the_precompiled_builtin_pack_equals_the_decoded_one() {
-    use lync_lint::pack::{PackSet, PackSource, compiled};
-    let loaded = compiled::load().expect("a fresh snapshot (see the_precompiled_builtin_pack_is_fresh)");
-    let (decoded, errors) = PackSet::decode(&[PackSource::builtin()]);
+fn the_compiled_builtin_pack_equals_the_decoded_one() {
+    use lync_lint_core::pack::PackSet;
+    let loaded = lync_lint::packs::compiled_builtin().expect("the compiled pack decodes");
+    let (decoded, errors) = PackSet::decode(&[lync_lint::packs::builtin()], lync_lint::syntax::explain);
     assert!(errors.is_empty());
     assert_eq!(format!("{loaded:#?}"), format!("{decoded:#?}"));
     assert!(!loaded.policies.is_empty() && !loaded.tests.is_empty());
     // `load` (what `check` calls) takes the precompiled form for the built-in pack alone.
-    let via_load = PackSet::load(&[PackSource::builtin()]).expect("loads");
+    let via_load = lync_lint::packs::load(&[lync_lint::packs::builtin()]).expect("loads");
     assert_eq!(format!("{via_load:#?}"), format!("{decoded:#?}"));
 }
 
 /// The precompiled form stands in only for the embedded files themselves: a built-in source
 /// with one text replaced (as an editor's unsaved buffer would) is decoded from its files.
 #[test]
-fn a_changed_builtin_source_is_decoded_not_taken_from_the_snapshot() {
-    use lync_lint::pack::{PackSet, PackSource};
-    let mut source = PackSource::builtin();
+fn a_changed_builtin_source_is_decoded_not_taken_from_the_compiled_form() {
+    let mut source = lync_lint::packs::builtin();
     let (_, text) = source.files.iter_mut().find(|(p, _)| p.ends_with("01-enterprise-voice.kdl")).expect("voice rules");
     assert!(text.contains("replacing the PBX needs"));
     *text = text.replace("replacing the PBX needs", "EDITED: replacing the PBX needs").into();
-    let set = PackSet::load(&[source]).expect("loads");
+    let set = lync_lint::packs::load(&[source]).expect("loads");
     let policy = set.policy("enterprise-voice/pbx-replacement").expect("the rule");
     assert!(policy.message.starts_with("EDITED:"), "{}", policy.message);
 }

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use lync_lint::diag::{FileDiagnostics, SourceFile};
-use lync_lint::engine::{CheckOptions, check};
-use lync_lint::pack::{PackSet, PackSource};
+use lync_lint_core::diag::{FileDiagnostics, SourceFile};
+use lync_lint_core::engine::check;
+use lync_lint_core::pack::{PackSet, PackSource};
 
 use crate::common::{primary_text, run_in};
 
@@ -22,7 +22,7 @@ fn write_pack(dir: &Path, policies: &str) -> std::path::PathBuf {
 
 fn load(dir: &Path) -> Result<PackSet, Vec<FileDiagnostics>> {
     let user = PackSource::from_dir(dir).expect("readable");
-    PackSet::load(&[PackSource::builtin(), user])
+    lync_lint::packs::load(&[lync_lint::packs::builtin(), user])
 }
 
 const SPREAD: &str = r##"
@@ -46,7 +46,7 @@ fn count_distinct_with_all_and_not_labels_every_evidence_node() {
     let tmp = tempfile::tempdir().expect("tmp");
     let packs = load(&write_pack(tmp.path(), SPREAD)).expect("loads");
     let env = "site \"Seattle\" country=\"US\" datacenter=#true\nsite \"Tokyo\" country=\"JP\" datacenter=#true\nsite \"Osaka\" country=\"JP\" datacenter=#true\nsite \"Lima\" country=\"PE\"\n";
-    let r = check(SourceFile::new("e.lync.kdl", env), &packs, &CheckOptions::default());
+    let r = check(SourceFile::new("e.lync.kdl", env), &packs, &lync_lint::settings::check_options());
     let d = r.diagnostics.iter().find(|d| d.code == "acme/datacenters-spread").expect("fires");
     assert_eq!(d.message, "datacenters in 2 countries and no hybrid plan");
     let labels: Vec<&str> = d.labels.iter().filter_map(|l| l.text.as_deref()).collect();
@@ -55,12 +55,12 @@ fn count_distinct_with_all_and_not_labels_every_evidence_node() {
 
     // `not` makes it quiet once the hybrid plan is declared.
     let hybrid = format!("{env}deployment {{\n    target \"hybrid\"\n}}\n");
-    let r = check(SourceFile::new("e.lync.kdl", hybrid), &packs, &CheckOptions::default());
+    let r = check(SourceFile::new("e.lync.kdl", hybrid), &packs, &lync_lint::settings::check_options());
     assert!(r.diagnostics.iter().all(|d| d.code != "acme/datacenters-spread"));
 
     // One country only: `count ... min=2` is false.
     let one = "site \"Tokyo\" country=\"JP\" datacenter=#true\nsite \"Osaka\" country=\"JP\" datacenter=#true\n";
-    let r = check(SourceFile::new("e.lync.kdl", one), &packs, &CheckOptions::default());
+    let r = check(SourceFile::new("e.lync.kdl", one), &packs, &lync_lint::settings::check_options());
     assert!(r.diagnostics.iter().all(|d| d.code != "acme/datacenters-spread"));
 }
 

@@ -10,12 +10,12 @@ use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use lync_lint::cli::check::{Format, render};
-use lync_lint::diag::SourceFile;
-use lync_lint::doc::Span;
-use lync_lint::engine::{CheckOptions, FileReport, Target, check};
-use lync_lint::pack::PackSet;
 use lync_lint::render::human::{Style, render_diagnostic, render_file};
 use lync_lint::render::{github, json, sarif};
+use lync_lint_core::diag::SourceFile;
+use lync_lint_core::doc::Span;
+use lync_lint_core::engine::{CheckOptions, FileReport, Target, check};
+use lync_lint_core::pack::PackSet;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::strategy::ValueTree;
@@ -397,13 +397,13 @@ fn mutated_environment() -> impl Strategy<Value = String> {
 // ------------------------------------------------------------------ a. spans
 
 fn check_file(text: &str) -> FileReport {
-    check(SourceFile::new("env.lync.kdl", text), packs(), &CheckOptions::default())
+    check(SourceFile::new("env.lync.kdl", text), packs(), &lync_lint::settings::check_options())
 }
 
 /// Parses `text` and checks it; every span of the result must be a span of `text`.
 fn span_problems(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    match lync_lint::parse::parse(text) {
+    match lync_lint::syntax::parse(text) {
         Ok(doc) => out.extend(document_problems(text, &doc)),
         Err(errors) => {
             if errors.is_empty() {
@@ -472,7 +472,7 @@ proptest! {
         style in style(),
         quiet in any::<bool>(),
     ) {
-        let opts = CheckOptions { target, ..CheckOptions::default() };
+        let opts = CheckOptions { target, ..lync_lint::settings::check_options() };
         let reports: Vec<FileReport> = texts
             .iter()
             .enumerate()
@@ -603,7 +603,7 @@ proptest! {
     #[test]
     fn positions_agree_across_formats_and_with_the_readme(text in mutated_environment()) {
         let file = SourceFile::new("env.lync.kdl", text.as_str());
-        let report = check(Arc::clone(&file), packs(), &CheckOptions::default());
+        let report = check(Arc::clone(&file), packs(), &lync_lint::settings::check_options());
         let reports = [report];
         let expected: Vec<(String, bool, Range)> = reports[0]
             .diagnostics

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use lync_lint::diag::{Diagnostic, Label, Severity, SourceFile};
-use lync_lint::doc::Span;
-use lync_lint::engine::{CheckOptions, check};
 use lync_lint::render::human::render_diagnostic_both;
+use lync_lint_core::diag::{Diagnostic, Label, Severity, SourceFile};
+use lync_lint_core::doc::Span;
+use lync_lint_core::engine::check;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -46,7 +46,7 @@ fn the_direct_drawing_is_miettes_on_the_fixtures_and_the_bench_corpus() {
     }));
     let (mut direct, mut all) = (0, 0);
     for (i, (name, text)) in texts.into_iter().enumerate() {
-        let report = check(SourceFile::new(name, text), &packs, &CheckOptions::default());
+        let report = check(SourceFile::new(name, text), &packs, &lync_lint::settings::check_options());
         let (d, a) = compare(&report.file, &report.diagnostics);
         if i >= fixtures {
             direct += d;

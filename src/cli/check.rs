@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{ExitStatus, OutputArgs, PackArgs, Setup, load_setup};
-use crate::baseline::{Applied, Baseline};
+use super::{ExitStatus, OutputArgs, PackArgs, Setup, TargetArg, load_setup};
 use crate::config::Config;
 use crate::discover::Selection;
-use crate::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
 use crate::render::human::{Style, render_file, summary, summary_header, summary_lines};
+use lync_lint_core::baseline::{Applied, Baseline};
+use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -20,7 +20,7 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     /// Treat every file as if it declared this deployment target
     #[arg(long, value_enum)]
-    pub target: Option<Target>,
+    pub target: Option<TargetArg>,
     /// Exit 1 when there are warnings, too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -67,7 +67,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Failure);
         }
     };
-    let today = match crate::waiver::today() {
+    let today = match crate::settings::today() {
         Ok(t) => t,
         Err(e) => {
             writeln!(io::stderr(), "error: {e}")?;
@@ -95,8 +95,9 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Failure);
     }
     let opts = CheckOptions {
-        target: args.target.or(config.target.as_ref().map(|t| t.value)),
+        target: args.target.map(Target::from).or(config.target.as_ref().map(|t| t.value)),
         today,
+        explain: crate::syntax::explain,
         rules: config.rules.iter().map(|s| s.value.clone()).collect(),
     };
     let format =
@@ -165,7 +166,7 @@ struct Plan<'a> {
     /// Record baseline entries (`--write-baseline`).
     record: bool,
     /// The baseline's entries by file (`--baseline`).
-    baseline: Option<&'a HashMap<&'a str, Vec<&'a crate::baseline::Entry>>>,
+    baseline: Option<&'a HashMap<&'a str, Vec<&'a lync_lint_core::baseline::Entry>>>,
 }
 
 /// What the run has gathered so far, in discovery order.
@@ -176,7 +177,7 @@ struct Run {
     /// The human summary's per-file lines.
     summary: String,
     applied: Applied,
-    recorded: Vec<crate::baseline::Entry>,
+    recorded: Vec<lync_lint_core::baseline::Entry>,
     reports: Vec<FileReport>,
 }
 
@@ -186,7 +187,7 @@ struct Checked {
     summary: String,
     counts: Counts,
     applied: Applied,
-    recorded: Vec<crate::baseline::Entry>,
+    recorded: Vec<lync_lint_core::baseline::Entry>,
     report: Option<FileReport>,
 }
 
@@ -194,18 +195,18 @@ struct Checked {
 fn check_one(
     path: &Path,
     args: &CheckArgs,
-    packs: &crate::pack::PackSet,
+    packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
     plan: &Plan<'_>,
-) -> Result<Checked, crate::source::ReadError> {
+) -> Result<Checked, lync_lint_core::source::ReadError> {
     let name = if path.as_os_str() == "-" {
         args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
     } else {
         display_path(path)
     };
-    let bytes = crate::source::read_bytes(path)?;
-    let mut report = match crate::source::decode(&name, bytes) {
-        Ok(file) => crate::engine::check(file, packs, opts),
+    let bytes = lync_lint_core::source::read_bytes(path)?;
+    let mut report = match lync_lint_core::source::decode(&name, bytes) {
+        Ok(file) => lync_lint_core::engine::check(file, packs, opts),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
     let recorded = if plan.record { Baseline::entries_of(&report) } else { Vec::new() };
@@ -224,7 +225,7 @@ fn check_one(
 fn check_chunk(
     files: &[PathBuf],
     args: &CheckArgs,
-    packs: &crate::pack::PackSet,
+    packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
     plan: &Plan<'_>,
     run: &mut Run,
@@ -307,7 +308,7 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
 pub fn render(
     format: Format,
     reports: &[FileReport],
-    packs: &crate::pack::PackSet,
+    packs: &lync_lint_core::pack::PackSet,
     applied: Option<&Applied>,
     quiet: bool,
     style: crate::render::human::Style,
@@ -353,7 +354,7 @@ fn display_path(path: &Path) -> String {
 }
 
 fn read_baseline(path: &Path) -> Result<Baseline, String> {
-    let text = crate::source::read_text(path).map_err(|e| e.to_string())?;
+    let text = lync_lint_core::source::read_text(path).map_err(|e| e.to_string())?;
     Baseline::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
 }
 
@@ -369,8 +370,8 @@ fn baseline_summary(a: &Applied) -> String {
 /// `--show-config`: every setting with its value and origin.
 fn show_config(config: &Config, args: &CheckArgs) -> String {
     use std::fmt::Write as _;
-    let origin = |span: crate::doc::Span| match &config.file {
-        Some(f) => format!("{}:{}", f.name, crate::packtest::line_of(&f.text, span.start)),
+    let origin = |span: lync_lint_core::doc::Span| match &config.file {
+        Some(f) => format!("{}:{}", f.name, lync_lint_core::text::LineIndex::new(&f.text).position(span.start).line),
         None => "?".to_owned(),
     };
     let mut s = String::new();
@@ -408,7 +409,7 @@ fn show_config(config: &Config, args: &CheckArgs) -> String {
         config.format.as_ref().map_or("human (default)".to_owned(), |f| format!("{} ({})", f.value, origin(f.span)));
     let _ = writeln!(s, "format: {format}");
     let target = match (args.target, &config.target) {
-        (Some(t), _) => format!("{} (command line)", t.as_str()),
+        (Some(t), _) => format!("{} (command line)", Target::from(t).as_str()),
         (None, Some(t)) => format!("{} ({})", t.value.as_str(), origin(t.span)),
         (None, None) => "from each file (default)".to_owned(),
     };

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use clap::Args;
 
 use super::{ExitStatus, OutputArgs, PackArgs, load_packs};
-use crate::diag::did_you_mean;
-use crate::pack::PackSet;
-use crate::policy::{Condition, Policy};
+use lync_lint_core::diag::did_you_mean;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::policy::{Condition, Policy};
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -129,6 +129,6 @@ fn condition(s: &mut String, c: &Condition, depth: usize) {
 }
 
 /// The "without PROP" suffix for a selector with `missing="PROP"`.
-fn without(sel: &crate::policy::Sel) -> String {
+fn without(sel: &lync_lint_core::policy::Sel) -> String {
     sel.missing.as_ref().map_or_else(String::new, |m| format!(" without `{m}`"))
 }

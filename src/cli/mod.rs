@@ -13,9 +13,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError};
-use crate::diag::FileDiagnostics;
-use crate::pack::{PackSet, PackSource};
 use crate::render::human::{Style, render_diagnostic};
+use lync_lint_core::diag::FileDiagnostics;
+use lync_lint_core::engine::Target;
+use lync_lint_core::pack::{PackSet, PackSource};
 
 /// The process exit status (SPEC §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,25 @@ pub fn load_setup(args: &PackArgs, style: Style) -> io::Result<Option<Setup>> {
     Ok(Some(Setup { config, packs }))
 }
 
+/// A deployment target on the command line (`--target`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    Online,
+    #[value(name = "on-premises")]
+    OnPremises,
+    Hybrid,
+}
+
+impl From<TargetArg> for Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Online => Self::Online,
+            TargetArg::OnPremises => Self::OnPremises,
+            TargetArg::Hybrid => Self::Hybrid,
+        }
+    }
+}
+
 /// When to use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -189,7 +209,7 @@ pub fn load_packs(args: &PackArgs, style: Style) -> io::Result<Option<PackSet>> 
 fn load_pack_dirs(builtin: bool, dirs: &[PathBuf], style: Style) -> io::Result<Option<PackSet>> {
     let mut sources = Vec::new();
     if builtin {
-        sources.push(PackSource::builtin());
+        sources.push(crate::packs::builtin());
     }
     for dir in dirs {
         match PackSource::from_dir(dir) {
@@ -204,7 +224,7 @@ fn load_pack_dirs(builtin: bool, dirs: &[PathBuf], style: Style) -> io::Result<O
         writeln!(io::stderr(), "error: no policy pack to check against (`--no-builtin` without `--policies DIR`)")?;
         return Ok(None);
     }
-    match PackSet::load(&sources) {
+    match crate::packs::load(&sources) {
         Ok(set) => Ok(Some(set)),
         Err(errors) => {
             print_file_diagnostics(&errors, style)?;

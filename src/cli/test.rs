@@ -15,10 +15,11 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{ExitStatus, OutputArgs, PackArgs, load_packs, print_file_diagnostics};
-use crate::pack::{PackSet, PackSource};
-use crate::packtest::report::{self, produced_lines};
-use crate::packtest::{Outcome, RunOptions, TestResult, decode_selected, run_selected};
+use crate::packtest_report::{self as report, produced_lines};
 use crate::render::human::{Style, render_diagnostic};
+use lync_lint_core::engine::CheckOptions;
+use lync_lint_core::pack::{PackSet, PackSource};
+use lync_lint_core::packtest::{Outcome, RunOptions, TestResult, decode_selected, run_selected};
 
 /// How `test` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -53,7 +54,15 @@ pub fn run(args: &TestArgs) -> io::Result<ExitStatus> {
     let Some((packs, selected)) = load(args, style)? else {
         return Ok(ExitStatus::Failure);
     };
-    let opts = RunOptions { packs: selected.clone(), filter: args.filter.clone() };
+    let today = match crate::settings::today() {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(io::stderr(), "error: {e}")?;
+            return Ok(ExitStatus::Failure);
+        }
+    };
+    let check = CheckOptions { today, ..crate::settings::check_options() };
+    let opts = RunOptions { packs: selected.clone(), filter: args.filter.clone(), check };
     let outcome = match run_selected(&packs, &opts) {
         Ok(o) => o,
         Err(errors) => {
@@ -102,7 +111,7 @@ fn load(args: &TestArgs, style: Style) -> io::Result<Option<(PackSet, Option<Vec
     let others = args.packs.policies.iter().filter(|p| !dirs.iter().any(|d| key(d) == key(p)));
     let mut sources = Vec::new();
     if !args.packs.no_builtin {
-        sources.push(PackSource::builtin());
+        sources.push(crate::packs::builtin());
     }
     let first_dir = others.clone().count() + sources.len();
     for dir in others.chain(&dirs) {
@@ -115,12 +124,18 @@ fn load(args: &TestArgs, style: Style) -> io::Result<Option<(PackSet, Option<Vec
         }
     }
     let selected: Vec<usize> = (first_dir..sources.len()).collect();
-    let (packs, mut errors) = PackSet::load_partial(&sources);
+    let (packs, mut errors) = crate::packs::load_partial(&sources);
     if errors.is_empty() {
         return Ok(Some((packs, Some(selected))));
     }
     // Report the test files' mistakes too, in the same run.
-    errors.extend(decode_selected(&packs, &RunOptions { packs: Some(selected), filter: None }).1);
+    errors.extend(
+        decode_selected(
+            &packs,
+            &RunOptions { packs: Some(selected), filter: None, check: crate::settings::check_options() },
+        )
+        .1,
+    );
     print_file_diagnostics(&errors, style)?;
     let n: usize = errors.iter().map(|f| f.diagnostics.len()).sum();
     writeln!(io::stderr(), "error: the packs under test have {n} problem(s); no test was run")?;
@@ -145,7 +160,7 @@ fn human(out: &mut impl Write, outcome: &Outcome, packs: &[&str], style: Style) 
 }
 
 fn failed_test(out: &mut impl Write, r: &TestResult, style: Style) -> io::Result<()> {
-    let line = report::line_col(&r.file.text, r.span.start).0;
+    let line = lync_lint_core::text::LineIndex::new(&r.file.text).position(r.span.start).line;
     writeln!(out, "{} `{}` ({}:{line})", paint(style.color, "1;31", "FAIL"), r.name, r.file.name)?;
     for f in &r.failures {
         writeln!(out, "{}", render_diagnostic(&f.file, &f.diagnostic, style))?;

@@ -11,9 +11,9 @@ use jiff::ToSpan;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, TextEdit, Uri, WorkspaceEdit};
 
 use super::convert::{self, Lines};
-use crate::diag::Diagnostic;
-use crate::doc::Span;
-use crate::pack::PackSet;
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::doc::Span;
+use lync_lint_core::pack::PackSet;
 
 /// How long a waiver inserted by the quick fix holds.
 pub const WAIVER_DAYS: i32 = 90;
@@ -90,7 +90,7 @@ pub fn did_you_mean_fix(d: &Diagnostic, text: &str) -> Option<String> {
 /// Today plus [`WAIVER_DAYS`], as `YYYY-MM-DD`.
 #[must_use]
 pub fn expiry() -> String {
-    let today = super::workspace::today();
+    let today = crate::settings::today_date();
     today
         .parse::<jiff::civil::Date>()
         .ok()
@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn ninety_days_ahead() {
         let date = expiry();
-        assert!(crate::schema::is_date(&date), "{date}");
-        assert!(date > super::super::workspace::today());
+        assert!(lync_lint_core::vocab::is_date(&date), "{date}");
+        assert!(date > crate::settings::today_date());
     }
 }

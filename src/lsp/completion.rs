@@ -12,8 +12,8 @@ use lsp_types::{
 use super::context;
 use super::convert::Lines;
 use super::hover::{node_doc, value_doc};
-use crate::doc::Span;
-use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary};
+use lync_lint_core::doc::Span;
+use lync_lint_core::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary};
 
 /// The completion items at `offset`.
 #[must_use]
@@ -145,10 +145,9 @@ fn trailing_token(s: &str) -> &str {
 mod tests {
     use super::*;
     use crate::lsp::convert::Encoding;
-    use crate::pack::{PackSet, PackSource};
 
     fn labels(text: &str) -> Vec<String> {
-        let packs = PackSet::load(&[PackSource::builtin()]).expect("built-in pack");
+        let packs = crate::packs::load(&[crate::packs::builtin()]).expect("built-in pack");
         let lines = Lines::new(text, Encoding::Utf16);
         complete(&packs.vocab, text, text.len(), &lines).into_iter().map(|i| i.label).collect()
     }

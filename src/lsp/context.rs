@@ -5,7 +5,7 @@
 //! The scan knows strings (quoted, raw `#"..."#`, multi-line `"""`), comments (`//`, nested
 //! `/* */`), children blocks and statement ends (newline, `;`, `{`, `}`). It never panics.
 
-use crate::vocab::{NodeDecl, Vocabulary};
+use lync_lint_core::vocab::{NodeDecl, Vocabulary};
 
 /// The cursor's place.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +137,7 @@ pub fn word_at(text: &str, offset: usize) -> Option<(usize, usize)> {
 /// The declarations allowed under `parents` (the top level includes the engine's `waiver`).
 #[must_use]
 pub fn children<'v>(vocab: &'v Vocabulary, parents: &[String]) -> Vec<&'v NodeDecl> {
-    let mut level: Vec<&NodeDecl> = vocab.nodes.iter().chain(crate::waiver::core_decls()).collect();
+    let mut level: Vec<&NodeDecl> = vocab.nodes.iter().chain(lync_lint_core::vocab::engine_decls()).collect();
     for name in parents {
         match level.iter().find(|d| d.name == *name) {
             Some(d) => level = d.children.iter().collect(),

@@ -13,8 +13,8 @@ use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range, Uri,
 };
 
-use crate::diag::{Diagnostic, Severity};
-use crate::doc::Span;
+use lync_lint_core::diag::{Diagnostic, Severity};
+use lync_lint_core::doc::Span;
 
 /// How LSP `character` offsets count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

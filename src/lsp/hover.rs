@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use super::context::{self, Context};
-use crate::diag::Diagnostic;
-use crate::pack::PackSet;
-use crate::vocab::{NodeDecl, ValueDecl, ValueType};
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::vocab::{NodeDecl, ValueDecl, ValueType};
 
 /// The Markdown to show at `offset` and the byte span it is about.
 #[must_use]

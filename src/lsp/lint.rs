@@ -14,7 +14,7 @@ use lsp_types::Uri;
 
 use super::convert::{self, Encoding, Lines};
 use super::workspace::{Kind, Workspace};
-use crate::diag::{Diagnostic, SourceFile};
+use lync_lint_core::diag::{Diagnostic, SourceFile};
 
 /// At most this many diagnostics are published for one document (a file of garbage can
 /// produce one per character).
@@ -65,7 +65,7 @@ pub fn lint(job: &Job) -> Linted {
         (Kind::Environment, _) => {
             let name = job.path.as_ref().map_or_else(|| job.uri.clone(), |p| p.display().to_string());
             let file = SourceFile::new(name, &*job.text);
-            let report = crate::engine::check(file, &ws.packs, &ws.options);
+            let report = lync_lint_core::engine::check(file, &ws.packs, &ws.options);
             report.diagnostics.into_iter().filter(|d| d.waived.is_none()).collect()
         }
         (Kind::Config, Some(path)) => super::workspace::config_diagnostics(path, &job.text, &ws.packs),

@@ -63,7 +63,7 @@ struct Doc {
     path: Option<PathBuf>,
     kind: Kind,
     /// The byte-span diagnostics of version `checked`.
-    diagnostics: Vec<crate::diag::Diagnostic>,
+    diagnostics: Vec<lync_lint_core::diag::Diagnostic>,
     checked: Option<i32>,
     /// Whether something non-empty was published for it.
     published: bool,

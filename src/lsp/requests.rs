@@ -99,7 +99,7 @@ impl<W: Write> Server<W> {
             return Ok(Value::Null);
         };
         let contents = MarkupContent { kind: MarkupKind::Markdown, value: markdown };
-        Ok(json!({ "contents": contents, "range": lines.range(crate::doc::Span::new(start, end)) }))
+        Ok(json!({ "contents": contents, "range": lines.range(lync_lint_core::doc::Span::new(start, end)) }))
     }
 
     fn completion(&self, p: &CompletionParams) -> Result<Value, Failure> {

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{Config, ConfigError};
-use crate::diag::{Diagnostic, FileDiagnostics};
 use crate::discover::Selection;
-use crate::engine::CheckOptions;
-use crate::pack::{PackSet, PackSource};
+use lync_lint_core::diag::{Diagnostic, FileDiagnostics};
+use lync_lint_core::engine::CheckOptions;
+use lync_lint_core::pack::{PackSet, PackSource};
+use lync_lint_core::waiver::Today;
 
 /// What the command line asked for (`lync-lint lsp --policies DIR ...`).
 #[derive(Debug, Clone, Default)]
@@ -63,12 +64,12 @@ impl Workspace {
     pub fn load(settings: &Settings, root: &Path, overlay: Overlay<'_>) -> Arc<Self> {
         let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::build(settings, root, overlay)));
         loaded.unwrap_or_else(|_| {
-            let builtin = PackSet::load(&[PackSource::builtin()]).unwrap_or_default();
+            let builtin = crate::packs::load(&[crate::packs::builtin()]).unwrap_or_default();
             Arc::new(Self {
                 pack_dirs: Vec::new(),
                 packs: builtin,
                 pack_diagnostics: Vec::new(),
-                options: CheckOptions { today: today(), ..CheckOptions::default() },
+                options: CheckOptions { today: today(), ..crate::settings::check_options() },
                 selection: Selection::new(root.to_path_buf(), &[], &[]),
                 problems: vec![
                     "internal error while loading the configuration or the packs; using the built-in pack".to_owned(),
@@ -103,6 +104,7 @@ impl Workspace {
         let options = CheckOptions {
             target: config.target.as_ref().map(|t| t.value),
             today: today(),
+            explain: crate::syntax::explain,
             rules: config.rules.iter().map(|s| s.value.clone()).collect(),
         };
         let strings =
@@ -149,8 +151,8 @@ fn dir_of(path: &Path) -> PathBuf {
 
 /// Today's date for waiver expiry (`LYNC_LINT_TODAY` when it is valid).
 #[must_use]
-pub fn today() -> String {
-    crate::waiver::today_date()
+pub fn today() -> Today {
+    Today::date(crate::settings::today_date())
 }
 
 /// Loads a configuration file, from `text` when the editor has it open. Returns the config
@@ -188,7 +190,7 @@ fn load_packs(
 ) -> (PackSet, Vec<FileDiagnostics>) {
     let mut sources = Vec::new();
     if builtin {
-        sources.push(PackSource::builtin());
+        sources.push(crate::packs::builtin());
     }
     for dir in dirs {
         match PackSource::from_dir(dir) {
@@ -203,12 +205,15 @@ fn load_packs(
             Err(e) => problems.push(e),
         }
     }
-    match PackSet::load(&sources) {
+    match crate::packs::load(&sources) {
         Ok(set) => (set, Vec::new()),
         Err(errors) => {
             let n: usize = errors.iter().map(|f| f.diagnostics.len()).sum();
-            let fallback =
-                if builtin { PackSet::load(&[PackSource::builtin()]).unwrap_or_default() } else { PackSet::default() };
+            let fallback = if builtin {
+                crate::packs::load(&[crate::packs::builtin()]).unwrap_or_default()
+            } else {
+                PackSet::default()
+            };
             problems.push(format!(
                 "the policy packs have {n} problem(s); environment files are checked against {} until they are fixed",
                 if builtin { "the built-in pack alone" } else { "no pack" }

@@ -19,10 +19,10 @@
 
 use std::fmt::Write as _;
 
-use super::position::LineIndex;
-use crate::diag::{Diagnostic, Severity};
-use crate::engine::FileReport;
-use crate::pack::PackSet;
+use lync_lint_core::diag::{Diagnostic, Severity};
+use lync_lint_core::engine::FileReport;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::LineIndex;
 
 /// Every diagnostic as a workflow command, then the summary.
 #[must_use]
@@ -79,7 +79,7 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::Span;
+    use lync_lint_core::doc::Span;
 
     #[test]
     fn data_escaping() {

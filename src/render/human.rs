@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableReportHandler, SourceCode};
 
-use crate::diag::{Diagnostic, Severity, SourceFile};
-use crate::engine::{FileReport, Verdict};
 use draw::{Drawn, printable};
+use lync_lint_core::diag::{Diagnostic, Severity, SourceFile};
+use lync_lint_core::engine::{FileReport, Verdict};
 
 /// The most diagnostics drawn for one file; the others are counted in one line (the machine
 /// formats list them all).
@@ -264,7 +264,7 @@ pub fn render_file(report: &FileReport, style: Style) -> String {
     out
 }
 
-pub use crate::engine::Counts;
+pub use lync_lint_core::engine::Counts;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

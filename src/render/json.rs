@@ -43,11 +43,11 @@
 
 use serde::Serialize;
 
-use super::position::{LineIndex, Range};
-use crate::diag::Diagnostic;
-use crate::engine::{Counts, FileReport, Verdict};
-use crate::pack::PackSet;
-use crate::waiver::Waived;
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::diag::Waived;
+use lync_lint_core::engine::{Counts, FileReport, Verdict};
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::{LineIndex, Range};
 
 /// The version of this document's format.
 pub const FORMAT_VERSION: u32 = 1;

@@ -24,10 +24,10 @@
 
 use std::fmt::Write as _;
 
-use super::position::LineIndex;
-use crate::diag::{Diagnostic, Severity};
-use crate::engine::FileReport;
-use crate::pack::PackSet;
+use lync_lint_core::diag::{Diagnostic, Severity};
+use lync_lint_core::engine::FileReport;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::LineIndex;
 
 /// What became of one test case.
 enum Outcome<'a> {

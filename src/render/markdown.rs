@@ -23,10 +23,10 @@
 
 use std::fmt::Write as _;
 
-use super::position::LineIndex;
-use crate::diag::Diagnostic;
-use crate::engine::{Counts, FileReport, Verdict};
-use crate::pack::PackSet;
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::engine::{Counts, FileReport, Verdict};
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::LineIndex;
 
 /// The longest `need` shown, in characters.
 const NEED_WIDTH: usize = 60;

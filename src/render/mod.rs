@@ -5,5 +5,4 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-pub mod position;
 pub mod sarif;

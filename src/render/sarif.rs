@@ -2,7 +2,7 @@
 //!
 //! One `run` per invocation:
 //!
-//! - `tool.driver`: `name` `lync-lint`, `version`, `semanticVersion`, `informationUri`, and
+//! - `tool.driver`: `name` `lync-lint`, `version`, `semanticVersion`, `informationUri` (when the package names its repository), and
 //!   `rules`: every loaded policy (id, Pascal-case `name`, `shortDescription` = title,
 //!   `fullDescription`, `help` text and markdown with the help texts, sources and example,
 //!   `helpUri` = first source, `defaultConfiguration.level`, `properties.tags`), followed by
@@ -30,11 +30,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::position::{LineIndex, Range};
-use crate::diag::Diagnostic;
-use crate::engine::FileReport;
-use crate::pack::PackSet;
-use crate::waiver::Waived;
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::diag::Waived;
+use lync_lint_core::engine::FileReport;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::{LineIndex, Range};
 use rules::{RuleTable, level};
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -71,7 +71,10 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
+    /// The repository's address, when the package declares one (SARIF wants a URI or
+    /// nothing, never an empty string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<rules::Rule>,
 }
 
@@ -172,7 +175,7 @@ pub fn render_with_root(reports: &[FileReport], packs: &PackSet, root: Option<&P
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: env!("CARGO_PKG_REPOSITORY"),
+                    information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
                     rules: rules.into_rules(),
                 },
             },

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use lync_lint::diag::SourceFile;
-use lync_lint::engine::{CheckOptions, check};
-use lync_lint::pack::{PackSet, PackSource};
+use lync_lint_core::diag::SourceFile;
+use lync_lint_core::engine::check;
+use lync_lint_core::pack::{PackSet, PackSource};
 
 use crate::common::{builtin, run_in};
 
@@ -18,7 +18,7 @@ fn init_text(args: &[&str]) -> String {
 }
 
 fn diagnostics(packs: &PackSet, text: &str) -> Vec<String> {
-    let r = check(SourceFile::new("environment.lync.kdl", text), packs, &CheckOptions::default());
+    let r = check(SourceFile::new("environment.lync.kdl", text), packs, &lync_lint::settings::check_options());
     assert!(r.verdict.is_some(), "no verdict: {:?}", r.diagnostics);
     r.diagnostics.iter().map(|d| d.code.clone()).collect()
 }
@@ -86,8 +86,8 @@ fn uncommenting_everything_gives_a_valid_environment() {
     // The example values are accepted by the vocabulary: a user who deletes every `/-` gets
     // findings, never schema errors.
     let text = init_text(&[]).replace("/-", "");
-    let doc = lync_lint::parse::parse(&text).expect("valid KDL");
-    let schema = lync_lint::schema::validate(&doc, &builtin().vocab);
+    let doc = lync_lint_core::parse::parse(&text).expect("valid KDL");
+    let schema = lync_lint_core::schema::validate(&doc, &builtin().vocab);
     assert!(schema.is_empty(), "{schema:#?}");
 }
 
@@ -97,6 +97,7 @@ fn init_includes_the_vocabulary_of_user_packs() {
     let text = init_text(&["--policies", acme.to_str().expect("utf-8")]);
     assert!(text.contains("/-data-residency \"eu\""), "{text}");
     assert!(text.contains("acme 1.2.0"), "{text}");
-    let packs = PackSet::load(&[PackSource::builtin(), PackSource::from_dir(&acme).expect("readable")]).expect("loads");
+    let packs = lync_lint::packs::load(&[lync_lint::packs::builtin(), PackSource::from_dir(&acme).expect("readable")])
+        .expect("loads");
     assert!(diagnostics(&packs, &text).is_empty());
 }

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use lync_lint::diag::{FileDiagnostics, SourceFile};
-use lync_lint::engine::{CheckOptions, check};
-use lync_lint::pack::{PackSet, PackSource};
+use lync_lint_core::diag::{FileDiagnostics, SourceFile};
+use lync_lint_core::engine::check;
+use lync_lint_core::pack::PackSource;
 
 use super::write_files;
 use crate::common::primary_text;
@@ -16,7 +16,8 @@ fn broken(files: &[(&str, &str)]) -> Vec<(String, String, String, String)> {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = write_files(&tmp.path().join("p"), files);
     let user = PackSource::from_dir(&dir).expect("readable");
-    let errors: Vec<FileDiagnostics> = PackSet::load(&[PackSource::builtin(), user]).expect_err("broken");
+    let errors: Vec<FileDiagnostics> =
+        lync_lint::packs::load(&[lync_lint::packs::builtin(), user]).expect_err("broken");
     errors
         .iter()
         .flat_map(|f| {
@@ -90,12 +91,12 @@ fn a_rule_id_defined_in_two_packs_names_both_files() {
         ],
     );
     let user = PackSource::from_dir(&dir).expect("readable");
-    let errors = PackSet::load(&[PackSource::builtin(), user]).expect_err("duplicate");
+    let errors = lync_lint::packs::load(&[lync_lint::packs::builtin(), user]).expect_err("duplicate");
     assert_eq!(errors.len(), 1);
     let d = &errors[0].diagnostics[0];
     assert_eq!(d.code, "policy::duplicate-id");
     assert_eq!(primary_text(&errors[0].file, d), "\"enterprise-voice/call-park\"");
-    let builtin = PackSet::load(&[PackSource::builtin()]).expect("loads");
+    let builtin = lync_lint::packs::load(&[lync_lint::packs::builtin()]).expect("loads");
     let first = builtin.policy("enterprise-voice/call-park").expect("exists");
     let file = &builtin.files[first.file];
     let line = file.text[..first.id_span.start].matches('\n').count() + 1;
@@ -112,7 +113,7 @@ fn a_pack_loaded_twice_is_one_error_not_one_per_rule() {
         &[("pack.kdl", PACK), ("rules.kdl", &format!("{POLICY_HEAD}    when \"top() > voice\"\n}}\n"))],
     );
     let src = PackSource::from_dir(&dir).expect("readable");
-    let errors = PackSet::load(&[PackSource::builtin(), src.clone(), src]).expect_err("twice");
+    let errors = lync_lint::packs::load(&[lync_lint::packs::builtin(), src.clone(), src]).expect_err("twice");
     let codes: Vec<&str> = errors.iter().flat_map(|f| f.diagnostics.iter().map(|d| d.code.as_str())).collect();
     assert_eq!(codes, vec!["pack::duplicate-name"]);
 }
@@ -162,13 +163,14 @@ fn vocabulary_mistakes_get_spans() {
 #[test]
 fn missing_selects_the_nodes_without_the_property() {
     let acme = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs/acme");
-    let packs = PackSet::load(&[PackSource::builtin(), PackSource::from_dir(&acme).expect("readable")]).expect("loads");
+    let packs = lync_lint::packs::load(&[lync_lint::packs::builtin(), PackSource::from_dir(&acme).expect("readable")])
+        .expect("loads");
     let env = "site \"A\" country=\"US\" datacenter=#true\nsite \"B\" datacenter=#true\nsite \"C\" datacenter=#true\nsite \"D\"\n";
-    let r = check(SourceFile::new("e.lync.kdl", env), &packs, &CheckOptions::default());
+    let r = check(SourceFile::new("e.lync.kdl", env), &packs, &lync_lint::settings::check_options());
     let d = r.diagnostics.iter().find(|d| d.code == "acme/datacenter-country").expect("fires");
     let texts: Vec<String> = d.labels.iter().map(|l| r.file.text[l.span.start..l.span.end].to_owned()).collect();
     assert_eq!(texts, vec!["site \"B\" datacenter=#true", "site \"C\" datacenter=#true"]);
     let ok = "site \"A\" country=\"US\" datacenter=#true\nsite \"D\"\n";
-    let r = check(SourceFile::new("e.lync.kdl", ok), &packs, &CheckOptions::default());
+    let r = check(SourceFile::new("e.lync.kdl", ok), &packs, &lync_lint::settings::check_options());
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }

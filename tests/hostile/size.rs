@@ -5,12 +5,12 @@ use std::time::Instant;
 
 use super::{GOOD, lint, lint_stdin, tree};
 
-/// `lync_lint::source::MAX_FILE_SIZE`, as the user reads it.
+/// `lync_lint_core::source::MAX_FILE_SIZE`, as the user reads it.
 const LIMIT: u64 = 16 * 1024 * 1024;
 
 #[test]
 fn the_size_limit_matches_the_documented_one() {
-    assert_eq!(lync_lint::source::MAX_FILE_SIZE, LIMIT);
+    assert_eq!(lync_lint_core::source::MAX_FILE_SIZE, LIMIT);
 }
 
 /// A 200 MB file is refused before it is read (a sparse file: no disk, no time), reported,

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, Weak};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::diag::{Label, SourceFile};
+use lync_lint_core::diag::{Label, SourceFile};
 
 /// The longest line drawn, in bytes; a label on a longer line is described in words.
 pub const MAX_LINE_BYTES: usize = 2_000;
@@ -37,7 +37,7 @@ pub struct Shown {
 
 impl Shown {
     fn new(text: &str) -> Self {
-        let starts = crate::render::position::line_starts(text);
+        let starts = lync_lint_core::text::line_starts(text);
         let visible = match visible_text(text) {
             Cow::Borrowed(_) => None,
             Cow::Owned(s) => Some(s),
@@ -68,7 +68,7 @@ impl Shown {
         let line = self.line_of(offset);
         let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let column =
-            crate::render::position::column_from(text, *memo, line, self.start(line), offset, |s| s.chars().count());
+            lync_lint_core::text::column_from(text, *memo, line, self.start(line), offset, |s| s.chars().count());
         *memo = (line, offset, column);
         (line + 1, column + 1)
     }

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use miette::{Diagnostic as _, LabeledSpan, SourceCode, SourceSpan, SpanContents};
 
 use super::Bound;
-use crate::diag::Severity;
+use lync_lint_core::diag::Severity;
 
 /// One line of a snippet, as miette's `get_lines` cuts them.
 struct Line {

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity};
-use crate::pack::PackSet;
-use crate::policy::Policy;
+use lync_lint_core::diag::{Diagnostic, Severity};
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::policy::Policy;
 
 /// Descriptions of the codes that are not policies (the engine's own checks).
 const CODES: &[(&str, &str)] = &[

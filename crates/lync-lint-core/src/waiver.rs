@@ -5,37 +5,9 @@
 //! (`waiver.kdl`) and known in every file. This module turns waiver nodes into suppressions
 //! and `waiver::*` diagnostics; it never decides severities or verdicts.
 
-use std::sync::LazyLock;
-
-use crate::diag::{Diagnostic, did_you_mean};
-use crate::doc::{Document, Node, Span, Value};
+use crate::diag::{Diagnostic, Waived, did_you_mean};
+use crate::doc::{Document, Node, Value};
 use crate::pack::PackSet;
-use crate::vocab::{NodeDecl, Vocabulary};
-
-/// The engine's vocabulary (the `waiver` node).
-pub static CORE: LazyLock<Vocabulary> = LazyLock::new(|| {
-    let text = include_str!("waiver.kdl");
-    let doc = crate::parse::parse(text).unwrap_or_default();
-    let mut r = crate::pack::read::Reader::new("vocabulary");
-    crate::vocab::load(&doc, &mut r)
-});
-
-/// The engine's top-level declarations, known in every file.
-#[must_use]
-pub fn core_decls() -> &'static [NodeDecl] {
-    &CORE.nodes
-}
-
-/// Why a finding is suppressed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Waived {
-    pub reason: String,
-    pub expires: Option<String>,
-    pub owner: Option<String>,
-    pub ticket: Option<String>,
-    /// The waiver node, in the same file.
-    pub span: Span,
-}
 
 fn prop_str(node: &Node, name: &str) -> Option<String> {
     node.prop(name).and_then(|e| match &e.value {
@@ -45,9 +17,9 @@ fn prop_str(node: &Node, name: &str) -> Option<String> {
 }
 
 /// Applies the file's waivers to its findings and adds the `waiver::*` diagnostics.
-/// `today` is `YYYY-MM-DD`, or empty for the local date (looked up only when a waiver has an
+/// `today` gives the date expiry is compared with, asked only when a waiver has an
 /// expiry date, since reading the time zone costs more than checking a small file).
-pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &str) {
+pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &Today) {
     let mut extra = Vec::new();
     for node in doc.nodes.iter().filter(|n| n.name.value == "waiver") {
         let Some(rule_entry) = node.arg(0) else { continue };
@@ -82,8 +54,8 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
             continue;
         }
         let expires = prop_str(node, "expires");
-        let today = if today.is_empty() && expires.is_some() { local_today() } else { today };
-        if let Some(date) = expires.as_deref().filter(|d| *d < today) {
+        let today = if expires.is_some() { today.get() } else { String::new() };
+        if let Some(date) = expires.as_deref().filter(|d| **d < *today) {
             let span = node.prop("expires").map_or(node.name.span, |e| e.value_span);
             extra.push(
                 Diagnostic::error("waiver::expired", format!("the waiver of `{rule}` expired on {date}"))
@@ -111,30 +83,53 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
     diags.extend(extra);
 }
 
-/// The local date, computed once per process.
-fn local_today() -> &'static str {
-    static TODAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TODAY.get_or_init(|| jiff::ZonedDateTime::now().date().to_string())
+/// Today's date (`YYYY-MM-DD`) for waiver expiry. The core reads no clock: the caller says
+/// what today is, either as a date or as a function asked only when a waiver has an expiry
+/// date (reading the time zone costs more than checking a small file).
+#[derive(Clone)]
+pub struct Today(TodaySource);
+
+#[derive(Clone)]
+enum TodaySource {
+    Date(String),
+    Clock(fn() -> String),
 }
 
-/// Today's date for [`apply`]: `LYNC_LINT_TODAY` when set (for tests), else empty, which
-/// [`apply`] reads as the local date.
-///
-/// # Errors
-/// When `LYNC_LINT_TODAY` is not a valid date.
-pub fn today() -> Result<String, String> {
-    match std::env::var("LYNC_LINT_TODAY") {
-        Ok(d) if crate::schema::is_date(&d) => Ok(d),
-        Ok(d) => Err(format!("LYNC_LINT_TODAY=`{d}` is not a date (`YYYY-MM-DD`)")),
-        Err(_) => Ok(String::new()),
+impl Today {
+    /// A fixed date, `YYYY-MM-DD`.
+    #[must_use]
+    pub fn date(date: impl Into<String>) -> Self {
+        Self(TodaySource::Date(date.into()))
+    }
+
+    /// A date asked of `clock` when it is needed.
+    #[must_use]
+    pub fn clock(clock: fn() -> String) -> Self {
+        Self(TodaySource::Clock(clock))
+    }
+
+    /// The date.
+    #[must_use]
+    pub fn get(&self) -> String {
+        match &self.0 {
+            TodaySource::Date(d) => d.clone(),
+            TodaySource::Clock(f) => f(),
+        }
     }
 }
 
-/// Today's date, always a real date (for waiver quick fixes).
-#[must_use]
-pub fn today_date() -> String {
-    match today() {
-        Ok(d) if !d.is_empty() => d,
-        _ => local_today().to_owned(),
+impl Default for Today {
+    /// A date before every expiry: no waiver expires.
+    fn default() -> Self {
+        Self::date("0000-01-01")
+    }
+}
+
+impl std::fmt::Debug for Today {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            TodaySource::Date(d) => write!(f, "Today({d})"),
+            TodaySource::Clock(_) => f.write_str("Today(clock)"),
+        }
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::doc::{Document, Entry, Node, Value};
-use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary};
+use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary, is_date};
 
 /// Validates `doc`; an empty result means the file's needs are known.
 #[must_use]
@@ -27,7 +27,7 @@ fn check_siblings(
     for node in nodes {
         let name = node.name.value.as_str();
         // The engine's own nodes (`waiver`) are known at the top level of every file.
-        let core = if parent.is_none() { crate::waiver::core_decls() } else { &[] };
+        let core = if parent.is_none() { crate::vocab::engine_decls() } else { &[] };
         let Some(decl) = decls.iter().chain(core).find(|d| d.name == name) else {
             out.push(unknown_node(node, decls, parent, vocab));
             continue;
@@ -239,28 +239,4 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
                 .with_help_opt(help),
         );
     }
-}
-
-/// Is `s` a real calendar date written `YYYY-MM-DD`?
-#[must_use]
-pub fn is_date(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<u32>().ok())
-    };
-    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
 }

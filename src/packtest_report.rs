@@ -23,21 +23,21 @@
 //! produced. Unless filtered, a `coverage` suite has two cases per rule under test ("fires in
 //! a test", "stays quiet in a test"): failures with `--require-coverage`, skipped otherwise.
 
-use crate::render::junit;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::{Failure, Outcome};
-use crate::diag::Diagnostic;
-use crate::pack::PackInfo;
+use lync_lint_core::diag::Diagnostic;
+use lync_lint_core::pack::PackInfo;
+use lync_lint_core::packtest::{Failure, Outcome};
+use lync_lint_core::text::LineIndex;
+
+use crate::render::junit;
 
 /// 1-based line and column (in Unicode scalar values) of a byte offset.
-#[must_use]
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let p = LineIndex::new(text).position(offset);
+    (p.line, p.column)
 }
 
 /// The diagnostics produced for a failure's environment, each with its lines.

@@ -10,15 +10,15 @@ use crate::doc::{Document, Node, Span, Value};
 use crate::eval::{self, Evidence};
 use crate::kql::Index;
 use crate::pack::PackSet;
-use crate::parse::SyntaxError;
+use crate::parse::{Explain, SyntaxError};
 use crate::policy::Policy;
 use crate::vocab::{NodeDecl, Vocabulary};
+use crate::waiver::Today;
 
 /// The deployment an organization chose (`deployment { target ... }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Online,
-    #[value(name = "on-premises")]
     OnPremises,
     Hybrid,
 }
@@ -132,30 +132,31 @@ pub enum RuleSetting {
 }
 
 /// What the command line and the configuration add to every file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// Overrides the files' own `deployment { target }`.
     pub target: Option<Target>,
-    /// Today's date (`YYYY-MM-DD`) for waiver expiry; empty means the local date.
-    pub today: String,
+    /// Today's date, for waiver expiry.
+    pub today: Today,
+    /// How a rejected file's syntax errors are explained.
+    pub explain: Explain,
     /// Severity overrides by rule id.
     pub rules: HashMap<String, RuleSetting>,
 }
 
-/// Converts a parser error into a `kdl::syntax` diagnostic.
-#[must_use]
-pub fn syntax_diagnostic(e: SyntaxError) -> Diagnostic {
-    let label = e.label.unwrap_or_else(|| "here".to_owned());
-    Diagnostic::error("kdl::syntax", e.message).with_label(e.span, label).with_help_opt(e.help)
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self { target: None, today: Today::default(), explain: crate::parse::first_error, rules: HashMap::new() }
+    }
 }
 
 /// Checks one environment file against every loaded policy.
 #[must_use]
 pub fn check(file: Arc<SourceFile>, packs: &PackSet, opts: &CheckOptions) -> FileReport {
-    let doc = match crate::parse::parse(&file.text) {
+    let doc = match crate::parse::parse_explained(&file.text, opts.explain) {
         Ok(doc) => doc,
         Err(errors) => {
-            return FileReport::unknown(file, errors.into_iter().map(syntax_diagnostic).collect());
+            return FileReport::unknown(file, errors.into_iter().map(SyntaxError::into_diagnostic).collect());
         }
     };
     check_doc(file, &doc, packs, opts)

@@ -1,52 +1,28 @@
-//! Parsing: source text to the internal [`Document`] model, with byte spans.
+//! Syntax errors as users see them: the checking core's parser finds the first error of a
+//! rejected document; this module asks the `kdl` crate for the full explanation (every error
+//! it reports, each with its span), and gives a file that fails as KDL v2 but parses as KDL
+//! v1 a single error that says so and names the fix.
 //!
-//! Every document is parsed by our own KDL v2 parser ([`fast`]): iterative (no recursion,
-//! so no stack overflow at any depth), one pass, allocations proportional to nodes. Its spans
-//! are, by construction and by differential tests, the ones the `kdl` crate path produces
-//! ([`reference`]): node span from the type annotation's `(` or the name to the end of the
-//! node's last element (children block included, terminator excluded); name and annotation
-//! spans on the string token (quotes included); entry span from the property name (or the
-//! annotation, or the value) to the end of the value; `value_span` on the value token.
-//!
-//! A document it rejects is handed to the `kdl` crate for the diagnostics users see today
-//! (every error the crate reports, each with its span), and a file that fails as KDL v2 but
-//! parses as KDL v1 gets a single error that says so and names the fix. Nothing else in the
-//! crate may use `kdl` types.
+//! This is the only place that uses the `kdl` crate (which brings `miette` with it): the core
+//! stays free of both, and receives [`explain`] as its [`parse::Explain`].
 
-// Errors are boxed to keep the `Result`s of the hot paths small.
-#[allow(clippy::unnecessary_box_returns)]
-mod fast;
 pub mod reference;
-#[allow(clippy::unnecessary_box_returns)]
-mod scan;
-#[allow(clippy::unnecessary_box_returns)]
-mod string;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
-use crate::doc::{Document, Ident, Span};
+use lync_lint_core::doc::Document;
+use lync_lint_core::parse::{self, SyntaxError};
 
-/// One syntax problem, with its span in the source.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyntaxError {
-    pub message: String,
-    pub label: Option<String>,
-    pub help: Option<String>,
-    pub span: Span,
-}
-
-/// Maximum nesting of children blocks: a deeper document is refused with one error at the
-/// brace that goes too deep (the tree is walked recursively downstream).
-pub const MAX_DEPTH: usize = 128;
-
-/// Parses `src` as KDL v2 into the document model.
+/// Parses `src`, explaining a rejected document with [`explain`].
 ///
 /// # Errors
-/// Every error the `kdl` crate reports, or one error for a KDL v1 document, or one error
-/// for a document nested deeper than [`MAX_DEPTH`].
+/// Every error the `kdl` crate reports, one error for a KDL v1 document, or the parser's own
+/// error (deep nesting, forbidden characters, a large file, or the crate out of time).
 pub fn parse(src: &str) -> Result<Document, Vec<SyntaxError>> {
-    fast::parse(src).map_err(|err| diagnose(src, *err))
+    parse::parse_explained(src, explain)
 }
 
 /// Above this size a rejected file gets only our own error (see [`diagnose`]).
@@ -67,11 +43,12 @@ fn forbidden(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Explains why `src` was rejected. `ours` is the fast parser's first error.
-fn diagnose(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
+/// Explains why `src` was rejected ([`parse::Explain`]). `ours` is the fast parser's first
+/// error.
+pub fn explain(src: &str, ours: SyntaxError) -> Vec<SyntaxError> {
     // The `kdl` parser recurses on children blocks: never hand it a deep document. The
     // scan counts braces inside strings and comments too, so it can only be stricter.
-    if ours.message.starts_with(fast::TOO_DEEP) || reference::too_deep(src).is_some() {
+    if parse::is_too_deep(&ours) || reference::too_deep(src).is_some() {
         return vec![ours];
     }
     // Large garbage makes the crate's error recovery produce millions of errors; and a
@@ -154,42 +131,3 @@ fn explain_with_kdl(src: String) -> Option<Vec<SyntaxError>> {
     }
     errors
 }
-
-/// Clamps a span into `src`, on character boundaries.
-pub(crate) fn clamp(src: &str, span: Span) -> Span {
-    let mut start = span.start.min(src.len());
-    while !src.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = span.end.clamp(start, src.len());
-    while !src.is_char_boundary(end) {
-        end += 1;
-    }
-    Span::new(start, end)
-}
-
-/// Shrinks a span so it starts and ends on non-whitespace.
-pub(crate) fn trim(src: &str, span: Span) -> Span {
-    let text = &src[span.start..span.end];
-    let start = span.start + (text.len() - text.trim_start().len());
-    let end = span.start + text.trim_end().len();
-    Span::new(start, end.max(start))
-}
-
-/// The span of an entry's value token, from the entry's span: after the property's `=` and
-/// after the annotation's `)`. Both parsers use this one definition.
-pub(crate) fn value_span(src: &str, span: Span, name: Option<&Ident>, ty: Option<&Ident>) -> Span {
-    let mut value_start = span.start;
-    if let Some(n) = name {
-        let rest = &src[n.span.end.min(span.end)..span.end];
-        value_start = n.span.end + rest.find('=').map_or(0, |p| p + 1);
-    }
-    if let Some(t) = ty {
-        let rest = &src[t.span.end.min(span.end)..span.end];
-        value_start = value_start.max(t.span.end + rest.find(')').map_or(0, |p| p + 1));
-    }
-    trim(src, Span::new(value_start.min(span.end), span.end))
-}
-
-#[cfg(test)]
-mod tests;

@@ -10,7 +10,22 @@ pub mod starter;
 
 pub use decode::load;
 
+use std::sync::LazyLock;
+
 use crate::doc::Span;
+
+/// The engine's own vocabulary, known in every file whatever the packs: the `waiver` node
+/// (`vocab/engine.kdl`).
+static ENGINE: LazyLock<Vocabulary> = LazyLock::new(|| {
+    let doc = crate::parse::parse(include_str!("vocab/engine.kdl")).unwrap_or_default();
+    load(&doc, &mut crate::read::Reader::new("vocabulary"))
+});
+
+/// The engine's top-level declarations (`waiver`), known in every file.
+#[must_use]
+pub fn engine_decls() -> &'static [NodeDecl] {
+    &ENGINE.nodes
+}
 
 /// The type of an argument or property value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -242,4 +257,28 @@ fn value_doc(v: &ValueDecl, prop: Option<&str>) -> String {
         s.push_str(" (one or more)");
     }
     s
+}
+
+/// Is `s` a real calendar date written `YYYY-MM-DD`?
+#[must_use]
+pub fn is_date(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit())).and_then(|t| t.parse::<u32>().ok())
+    };
+    let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }

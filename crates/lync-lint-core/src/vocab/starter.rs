@@ -162,7 +162,7 @@ pub fn sample(v: &ValueDecl) -> String {
             given.and_then(|g| g.parse::<f64>().ok()).map_or_else(|| "1.0".to_owned(), |f| format!("{f:?}"))
         }
         ValueType::Country => format!("{:?}", given.filter(|g| is_country(g)).unwrap_or("US")),
-        ValueType::Date => format!("{:?}", given.filter(|g| crate::schema::is_date(g)).unwrap_or("2030-12-31")),
+        ValueType::Date => format!("{:?}", given.filter(|g| crate::vocab::is_date(g)).unwrap_or("2030-12-31")),
         ValueType::String => format!("{:?}", given.map_or_else(|| v.name.to_uppercase(), str::to_owned)),
     }
 }

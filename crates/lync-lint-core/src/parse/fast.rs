@@ -14,7 +14,9 @@ use crate::doc::{Document, Entry, Ident, Node, Span, Value};
 /// How the depth error's message starts (the caller recognizes it).
 pub(super) const TOO_DEEP: &str = "nesting too deep";
 
-pub(super) fn too_deep_error(span: Span) -> SyntaxError {
+#[must_use]
+/// The error for a children block opened deeper than [`MAX_DEPTH`], at its brace.
+pub fn too_deep_error(span: Span) -> SyntaxError {
     SyntaxError {
         message: format!("{TOO_DEEP}: more than {MAX_DEPTH} levels of children"),
         label: Some("this block is too deep".to_owned()),

@@ -80,7 +80,7 @@ pub struct Diagnostic {
     /// The cited source, as people read it: `Title (date)`.
     pub source: Option<String>,
     /// Set when a waiver suppresses this finding.
-    pub waived: Option<Box<crate::waiver::Waived>>,
+    pub waived: Option<Box<Waived>>,
     /// A finding's identity inside its file, for baselines: `voice/pbx-integration[1]`.
     pub node_path: Option<String>,
 }
@@ -131,6 +131,17 @@ impl Diagnostic {
     pub fn primary_span(&self) -> Span {
         self.labels.first().map_or(Span::new(0, 0), |l| l.span)
     }
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waived {
+    pub reason: String,
+    pub expires: Option<String>,
+    pub owner: Option<String>,
+    pub ticket: Option<String>,
+    /// The waiver node, in the same file.
+    pub span: Span,
 }
 
 /// A source file's display name and text, shared by everything that points into it.

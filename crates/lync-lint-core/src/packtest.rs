@@ -7,7 +7,6 @@
 //! plain data; `report` writes that data as JSON or `JUnit`, the CLI draws the human output.
 
 mod decode;
-pub mod report;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -18,8 +17,8 @@ use crate::diag::{Diagnostic, FileDiagnostics, SourceFile};
 use crate::doc::{Document, Span};
 use crate::engine::{CheckOptions, FileReport, Target, check, check_doc};
 use crate::pack::PackSet;
-use crate::pack::read::Reader;
 use crate::policy::Policy;
+use crate::read::Reader;
 
 /// One expectation of a test.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +102,9 @@ pub struct RunOptions {
     pub packs: Option<Vec<usize>>,
     /// Run only the tests (and examples) whose name contains this text.
     pub filter: Option<String>,
+    /// How each test's environment is checked: today's date and how syntax errors are
+    /// explained (a test's own `target` wins over the one given here).
+    pub check: CheckOptions,
 }
 
 impl RunOptions {
@@ -116,16 +118,16 @@ impl RunOptions {
 }
 
 /// 1-based line of a byte offset.
-#[must_use]
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    crate::text::LineIndex::new(text).position(offset).line
 }
 
-/// Runs one test; the failed expectations.
+/// Runs one test with `options` (today's date, how syntax errors are explained; the test's
+/// own `target` wins); the failed expectations.
 #[must_use]
-pub fn run(t: &PackTest, packs: &PackSet) -> Vec<Failure> {
-    let report =
-        check_doc(t.file.clone(), &t.env, packs, &CheckOptions { target: t.target, ..CheckOptions::default() });
+pub fn run(t: &PackTest, packs: &PackSet, options: &CheckOptions) -> Vec<Failure> {
+    let options = CheckOptions { target: t.target, ..options.clone() };
+    let report = check_doc(t.file.clone(), &t.env, packs, &options);
     let fail = |message: String, span: Span, label: String| Failure {
         test: t.name.clone(),
         file: t.file.clone(),
@@ -179,11 +181,11 @@ fn check_expect(e: &Expect, report: &FileReport, t: &PackTest) -> Option<(String
 
 /// Checks that a policy's `example` is a valid environment that makes the policy fire.
 #[must_use]
-pub fn run_example(p: &Policy, packs: &PackSet) -> Option<TestResult> {
+pub fn run_example(p: &Policy, packs: &PackSet, options: &CheckOptions) -> Option<TestResult> {
     let example = p.example.as_deref()?;
     let policy_file = packs.files.get(p.file)?;
     let env = SourceFile::new(format!("{} (example of `{}`)", policy_file.name, p.id), example);
-    let report = check(env, packs, &CheckOptions::default());
+    let report = check(env, packs, options);
     let message = if report.verdict.is_none() {
         Some(format!("the example of `{}` is not a valid environment", p.id))
     } else if finding(&report, &p.id).is_none() {
@@ -232,7 +234,7 @@ pub fn run_selected(packs: &PackSet, opts: &RunOptions) -> Result<Outcome, Vec<F
     let mut fired = BTreeSet::new();
     let mut quiet = BTreeSet::new();
     for t in tests.iter().filter(|t| opts.matches(&t.name)) {
-        let failures = run(t, packs);
+        let failures = run(t, packs, &opts.check);
         // Coverage counts the rule expectations that held.
         for e in &t.expects {
             let failed = failures.iter().any(|f| f.diagnostic.primary_span() == expect_span(e));
@@ -252,7 +254,7 @@ pub fn run_selected(packs: &PackSet, opts: &RunOptions) -> Result<Outcome, Vec<F
     }
     for p in &under_test {
         if opts.matches(&format!("{} (example)", p.id)) {
-            out.results.extend(run_example(p, packs));
+            out.results.extend(run_example(p, packs, &opts.check));
         }
         if !fired.contains(&p.id) {
             out.never_fired.push(p.id.clone());
@@ -278,7 +280,7 @@ pub fn decode_selected(packs: &PackSet, opts: &RunOptions) -> (Vec<PackTest>, Ve
             continue;
         }
         let mut r = Reader::new("test");
-        tests.extend(load(file, packs, &mut r));
+        tests.extend(load(file, packs, opts.check.explain, &mut r));
         if packs.vocab_broken {
             r.diagnostics.retain(|d| !d.code.starts_with("schema::unknown-"));
         }

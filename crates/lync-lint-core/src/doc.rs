@@ -37,12 +37,6 @@ impl Span {
     }
 }
 
-impl From<Span> for miette::SourceSpan {
-    fn from(s: Span) -> Self {
-        miette::SourceSpan::new(s.start.into(), s.len())
-    }
-}
-
 /// A KDL value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {

@@ -11,7 +11,8 @@ use crate::diag::{Diagnostic, Label, SourceFile, did_you_mean};
 use crate::doc::{Document, Node, Span};
 use crate::engine::Target;
 use crate::pack::PackSet;
-use crate::pack::read::Reader;
+use crate::parse::Explain;
+use crate::read::Reader;
 
 use super::{Expect, PackTest, line_of};
 
@@ -20,11 +21,11 @@ const VERDICTS: &[&str] = &["online-ruled-out", "online-viable"];
 const TARGETS: &[&str] = &["online", "on-premises", "hybrid"];
 
 /// Decodes the tests of one test file; mistakes are reported with spans.
-pub fn load(file: &Arc<SourceFile>, packs: &PackSet, r: &mut Reader) -> Vec<PackTest> {
-    let doc = match crate::parse::parse(&file.text) {
+pub fn load(file: &Arc<SourceFile>, packs: &PackSet, explain: Explain, r: &mut Reader) -> Vec<PackTest> {
+    let doc = match crate::parse::parse_explained(&file.text, explain) {
         Ok(d) => d,
         Err(errs) => {
-            r.diagnostics.extend(errs.into_iter().map(crate::engine::syntax_diagnostic));
+            r.diagnostics.extend(errs.into_iter().map(crate::parse::SyntaxError::into_diagnostic));
             return Vec::new();
         }
     };

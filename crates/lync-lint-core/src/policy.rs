@@ -10,7 +10,7 @@ mod when;
 use crate::diag::{Severity, did_you_mean};
 use crate::doc::{Node, Span};
 use crate::kql::Query;
-use crate::pack::read::{Reader, inner_span};
+use crate::read::{Reader, inner_span};
 use crate::vocab::Vocabulary;
 
 /// A condition of `when` (SPEC §3).
@@ -234,7 +234,7 @@ fn source(f: &Node, p: &mut Policy, r: &mut Reader) {
     let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`"));
     let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`"));
     if let (Some(d), Some(e)) = (&date, f.prop("date"))
-        && !crate::schema::is_date(d)
+        && !crate::vocab::is_date(d)
     {
         r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
     }

@@ -1,18 +1,18 @@
 //! The `kdl` crate path: the reference the fast parser is tested against, and the source of
 //! the diagnostics for rejected documents.
 //!
-//! [`parse`] is what `crate::parse::parse` did before the fast parser: it is kept for the
+//! [`parse`] is what parsing was before the fast parser: it is kept for the
 //! differential tests and the benchmarks, not used on the hot path. This is the only file
-//! that touches `kdl` types, with `super::diagnose`.
+//! that touches `kdl` types, with its parent module.
 
-use super::{SyntaxError, clamp, trim, value_span};
-use crate::doc::{Document, Entry, Ident, Node, Span, Value};
+use lync_lint_core::doc::{Document, Entry, Ident, Node, Span, Value};
+use lync_lint_core::parse::{MAX_DEPTH, SyntaxError, clamp, trim, value_span};
 
 /// Parses `src` with the `kdl` crate and converts the result to the document model.
 ///
 /// # Errors
 /// Every error the crate reports, one error for a KDL v1 document, or one error for a
-/// document with more than [`super::MAX_DEPTH`] braces open at once.
+/// document with more than [`MAX_DEPTH`] braces open at once.
 pub fn parse(src: &str) -> Result<Document, Vec<SyntaxError>> {
     if let Some(err) = too_deep(src) {
         return Err(vec![err]);
@@ -38,7 +38,7 @@ pub fn parse(src: &str) -> Result<Document, Vec<SyntaxError>> {
 }
 
 /// The crate's diagnostics as [`SyntaxError`]s, spans clamped into `src`, duplicates removed.
-pub(super) fn convert_errors(src: &str, err: kdl::KdlError) -> Vec<SyntaxError> {
+pub(crate) fn convert_errors(src: &str, err: kdl::KdlError) -> Vec<SyntaxError> {
     let mut out: Vec<SyntaxError> = err
         .diagnostics
         .into_iter()
@@ -53,17 +53,17 @@ pub(super) fn convert_errors(src: &str, err: kdl::KdlError) -> Vec<SyntaxError> 
     out
 }
 
-/// A cheap pre-scan that refuses documents with more than [`super::MAX_DEPTH`] braces open,
+/// A cheap pre-scan that refuses documents with more than [`MAX_DEPTH`] braces open,
 /// so the recursive `kdl` parser cannot overflow the stack. Braces inside strings and
 /// comments are counted too, which can only make the scan stricter.
-pub(super) fn too_deep(src: &str) -> Option<SyntaxError> {
+pub(crate) fn too_deep(src: &str) -> Option<SyntaxError> {
     let mut depth = 0usize;
     for (i, b) in src.bytes().enumerate() {
         match b {
             b'{' => {
                 depth += 1;
-                if depth > super::MAX_DEPTH {
-                    return Some(super::fast::too_deep_error(Span::new(i, i + 1)));
+                if depth > MAX_DEPTH {
+                    return Some(lync_lint_core::parse::too_deep_error(Span::new(i, i + 1)));
                 }
             }
             b'}' => depth = depth.saturating_sub(1),
@@ -73,7 +73,7 @@ pub(super) fn too_deep(src: &str) -> Option<SyntaxError> {
     None
 }
 
-pub(super) fn v1_error(src: &str) -> SyntaxError {
+pub(crate) fn v1_error(src: &str) -> SyntaxError {
     let span = first_v1_token(src).unwrap_or_else(|| Span::new(0, 0));
     SyntaxError {
         message: "this file is KDL v1; lync-lint reads KDL v2".to_owned(),

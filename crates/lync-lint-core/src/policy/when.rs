@@ -4,7 +4,7 @@
 use crate::diag::did_you_mean;
 use crate::doc::{Entry, Node};
 use crate::kql::Query;
-use crate::pack::read::{Reader, inner_span};
+use crate::read::{Reader, inner_span};
 use crate::vocab::Vocabulary;
 
 use super::{Condition, Sel, check_template_entry};

@@ -6,7 +6,7 @@
 
 use crate::diag::did_you_mean;
 use crate::doc::{Document, Node, Span};
-use crate::pack::read::Reader;
+use crate::read::Reader;
 
 use super::{Choice, NodeDecl, ValueDecl, ValueType, Vocabulary};
 

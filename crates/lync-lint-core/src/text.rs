@@ -1,4 +1,5 @@
-//! Byte offsets to lines and columns, for the renderers (and later the language server).
+//! Byte offsets to lines and columns: the one line index of every renderer, the language
+//! server and the policy-test reports.
 //!
 //! Findings keep byte spans; this module is the one place that turns them into positions:
 //!
@@ -62,7 +63,7 @@ pub fn line_starts(text: &str) -> Vec<usize> {
 /// The 0-based column of `offset` on `line` (which starts at `start`), measured by `count`
 /// from `memo`, the last `(line, offset, column)` computed, when it is on the same line:
 /// forwards or backwards, so many lookups along one long line cost one pass over it.
-pub(crate) fn column_from(
+pub fn column_from(
     text: &str,
     memo: (usize, usize, usize),
     line: usize,

@@ -7,7 +7,6 @@
 //! Decoding the files' contents belongs to `vocab`, `policy` and `packtest`.
 
 pub mod compiled;
-pub mod read;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -15,13 +14,10 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, FileDiagnostics, SourceFile};
 use crate::doc::{Document, Span};
+use crate::parse::Explain;
 use crate::policy::{self, Policy};
+use crate::read::Reader;
 use crate::vocab::{self, Vocabulary};
-use read::Reader;
-
-// The built-in pack's files (`BUILTIN`), its precompiled form (`COMPILED`) and the key that
-// form must carry to be fresh (`COMPILED_KEY`), embedded at build time by `build.rs`.
-include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// A pack's identity from its `pack.kdl`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -48,26 +44,6 @@ impl PackSource {
     #[must_use]
     pub fn new(origin: String, files: Vec<(String, String)>) -> Self {
         Self { origin, files: files.into_iter().map(|(path, text)| (path, Cow::Owned(text))).collect() }
-    }
-
-    /// The built-in `lync-2013` pack.
-    #[must_use]
-    pub fn builtin() -> Self {
-        Self {
-            origin: "builtin".to_owned(),
-            files: BUILTIN.iter().map(|(p, t)| (format!("policies/{p}"), Cow::Borrowed(*t))).collect(),
-        }
-    }
-
-    /// Whether these are exactly the embedded built-in pack's files, as
-    /// [`PackSource::builtin`] makes them (not a copy, nor one with a text replaced): then
-    /// its precompiled form may be loaded instead.
-    fn is_embedded(&self) -> bool {
-        self.files.len() == BUILTIN.len()
-            && self.files.iter().zip(BUILTIN).all(|((path, text), (rel, embedded))| {
-                matches!(text, Cow::Borrowed(t) if std::ptr::eq(*t, *embedded))
-                    && path.strip_prefix("policies/") == Some(*rel)
-            })
     }
 
     /// Reads every `*.kdl` file under `dir`.
@@ -105,7 +81,7 @@ pub struct PackSet {
     pub tests: Vec<Arc<SourceFile>>,
     /// The pack (index into `packs`) of each test file, parallel to `tests`.
     pub test_packs: Vec<usize>,
-    /// A vocabulary file did not parse (only in a set from [`PackSet::load_partial`]): names
+    /// A vocabulary file did not parse (only in a set from [`PackSet::decode`]): names
     /// cannot be checked against the vocabulary.
     pub vocab_broken: bool,
 }
@@ -137,7 +113,7 @@ struct PendingPolicies {
     pack: usize,
 }
 
-/// The state of [`PackSet::load`] between its two passes.
+/// The state of [`PackSet::decode`] between its two passes.
 #[derive(Default)]
 struct Loader {
     set: PackSet,
@@ -147,6 +123,8 @@ struct Loader {
     vocab_broken: bool,
     /// The index of a pack whose name was already loaded.
     duplicate_pack: Option<usize>,
+    /// How syntax errors are explained (the parser's first error when `None`).
+    explain: Option<Explain>,
 }
 
 impl PackSet {
@@ -161,12 +139,13 @@ impl PackSet {
         self.file_packs.get(p.file).copied()
     }
 
-    /// Loads packs in order; every mistake in any file is reported.
+    /// Loads packs in order; every mistake in any file is reported. `explain` explains the
+    /// syntax errors of files that do not parse.
     ///
     /// # Errors
     /// The diagnostics of every broken file.
-    pub fn load(sources: &[PackSource]) -> Result<Self, Vec<FileDiagnostics>> {
-        let (set, errors) = Self::load_partial(sources);
+    pub fn load(sources: &[PackSource], explain: Explain) -> Result<Self, Vec<FileDiagnostics>> {
+        let (set, errors) = Self::decode(sources, explain);
         if errors.is_empty() { Ok(set) } else { Err(errors) }
     }
 
@@ -174,24 +153,8 @@ impl PackSet {
     /// incomplete) and the diagnostics of every broken file. Lets a caller go on to report
     /// the mistakes of files that depend on the packs (tests) in the same run.
     #[must_use]
-    pub fn load_partial(sources: &[PackSource]) -> (Self, Vec<FileDiagnostics>) {
-        // The built-in pack alone (the usual case) loads from its precompiled form when that
-        // is fresh. With other packs everything is decoded together: the vocabularies merge
-        // before any policy is decoded.
-        if let [source] = sources
-            && source.is_embedded()
-            && let Some(set) = compiled::load()
-        {
-            return (set, Vec::new());
-        }
-        Self::decode(sources)
-    }
-
-    /// [`PackSet::load_partial`] without the precompiled built-in pack: parses and decodes
-    /// every file.
-    #[must_use]
-    pub fn decode(sources: &[PackSource]) -> (Self, Vec<FileDiagnostics>) {
-        let mut l = Loader::default();
+    pub fn decode(sources: &[PackSource], explain: Explain) -> (Self, Vec<FileDiagnostics>) {
+        let mut l = Loader { explain: Some(explain), ..Loader::default() };
         for source in sources {
             l.load_source(source);
         }
@@ -223,12 +186,12 @@ impl Loader {
                 self.set.test_packs.push(pack);
                 continue;
             }
-            let doc = match crate::parse::parse(text) {
+            let doc = match crate::parse::parse_explained(text, self.explain.unwrap_or(crate::parse::first_error)) {
                 Ok(doc) => doc,
                 Err(errs) => {
                     self.vocab_broken |= kind == Kind::Vocabulary;
                     info = info.or((kind == Kind::Info).then(PackInfo::default));
-                    self.report(&file, errs.into_iter().map(crate::engine::syntax_diagnostic).collect());
+                    self.report(&file, errs.into_iter().map(crate::parse::SyntaxError::into_diagnostic).collect());
                     continue;
                 }
             };
@@ -317,7 +280,7 @@ impl Loader {
     fn duplicate_id(&self, p: &Policy, first: &Policy, file: &Arc<SourceFile>, pack: usize) -> Diagnostic {
         let place = |f: &SourceFile, span: Span, pack: Option<usize>| {
             let name = pack.and_then(|i| self.set.packs.get(i)).map_or("", |i| i.name.as_str());
-            let line = crate::packtest::line_of(&f.text, span.start);
+            let line = crate::text::LineIndex::new(&f.text).position(span.start).line;
             if name.is_empty() {
                 format!("`{}:{line}`", f.name)
             } else {
@@ -354,7 +317,7 @@ fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> 
         seen.push((key, f.name.span));
         r.allow_props(f, &[]);
         let Some((v, span)) = r.string_arg(f, "a string") else { continue };
-        if key == "as-of" && !crate::schema::is_date(&v) {
+        if key == "as-of" && !crate::vocab::is_date(&v) {
             r.error("type", "`as-of` must be a date `YYYY-MM-DD`", span, "not a date");
         }
         match key {

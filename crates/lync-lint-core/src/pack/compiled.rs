@@ -1,0 +1,65 @@
+//! A decoded pack set, serialized: a program that embeds packs (the binary embeds the
+//! built-in one) compiles them once, at build time, and loads them at start with one
+//! deserialization instead of parsing and decoding every file.
+//!
+//! The files' texts are not in the serialized form, only their names: the caller keeps the
+//! texts (the binary has them embedded) and hands them back to [`decode`].
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{PackInfo, PackSet};
+use crate::diag::SourceFile;
+use crate::policy::Policy;
+use crate::vocab::Vocabulary;
+
+/// A [`PackSet`] with its files named, not copied.
+#[derive(Serialize, Deserialize)]
+struct Compiled {
+    packs: Vec<PackInfo>,
+    vocab: Vocabulary,
+    policies: Vec<Policy>,
+    files: Vec<String>,
+    file_packs: Vec<usize>,
+    tests: Vec<String>,
+    test_packs: Vec<usize>,
+}
+
+/// The serialized form of a set; `None` for a set whose vocabulary did not parse (there is
+/// nothing sound to compile).
+#[must_use]
+pub fn encode(set: PackSet) -> Option<Vec<u8>> {
+    if set.vocab_broken {
+        return None;
+    }
+    let names = |files: &[Arc<SourceFile>]| files.iter().map(|f| f.name.clone()).collect();
+    let compiled = Compiled {
+        files: names(&set.files),
+        tests: names(&set.tests),
+        packs: set.packs,
+        vocab: set.vocab,
+        policies: set.policies,
+        file_packs: set.file_packs,
+        test_packs: set.test_packs,
+    };
+    postcard::to_stdvec(&compiled).ok()
+}
+
+/// The set [`encode`] serialized, each file's text looked up by its name with `text_of`;
+/// `None` when the bytes do not decode or a file's text is missing.
+#[must_use]
+pub fn decode(bytes: &[u8], text_of: impl Fn(&str) -> Option<&'static str>) -> Option<PackSet> {
+    let c: Compiled = postcard::from_bytes(bytes).ok()?;
+    let source = |name: &String| Some(SourceFile::new(name.clone(), text_of(name)?));
+    Some(PackSet {
+        packs: c.packs,
+        vocab: c.vocab,
+        policies: c.policies,
+        files: c.files.iter().map(source).collect::<Option<_>>()?,
+        file_packs: c.file_packs,
+        tests: c.tests.iter().map(source).collect::<Option<_>>()?,
+        test_packs: c.test_packs,
+        vocab_broken: false,
+    })
+}
