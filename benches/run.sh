@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks, side by side in one run (see docs/BENCHMARKS.md):
+# Benchmarks, side by side in one run (see benches/README.md):
 #   - `lync-lint check` on 1, 1,000 and 10,000 generated environment files, single-threaded
 #     (RAYON_NUM_THREADS=1) and on all cores;
 #   - parse only, single thread: the fast parser and the `kdl` crate, on the same files;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fuzzing campaign (outside CI; see README "Fuzzing"). Runs each target for SECONDS
+# The fuzzing campaign (outside CI; see CONTRIBUTING.md, "Fuzzing"). Runs each target for SECONDS
 # (default 600) with libFuzzer through cargo-fuzz, one after another, seeded by fuzz/seed.py.
 #   fuzz/run.sh [SECONDS] [TARGET...]
 # Needs: cargo install cargo-fuzz. On the stable toolchain, RUSTC_BOOTSTRAP=1 lets cargo-fuzz

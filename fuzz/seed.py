@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seeds the fuzz corpora (fuzz/corpus/<target>/) from fixtures/, policies/, the README's
+"""Seeds the fuzz corpora (fuzz/corpus/<target>/) from fixtures/, policies/, the configuration guide's
 config example and tests/data/kdl-test-cases/. Called by fuzz/run.sh; safe to re-run."""
 import hashlib, pathlib, re, sys
 
@@ -35,9 +35,9 @@ for p in sorted((root / "policies").rglob("*.kdl")) + sorted((root / "fixtures" 
     role = 2 if name.endswith(".test.kdl") else 1 if name == "vocabulary.kdl" else 3 if name == "pack.kdl" else 0
     put("pack", bytes([role]) + p.read_bytes())
 
-# Config: the README's `lync-lint.kdl` example and a few variations.
-readme = (root / "README.md").read_text()
-m = re.search(r"## Configuration: `lync-lint.kdl`.*?```kdl\n(.*?)```", readme, re.S)
+# Config: docs/configuration.md's `lync-lint.kdl` example and a few variations.
+readme = (root / "docs" / "configuration.md").read_text()
+m = re.search(r"# Configuration: `lync-lint.kdl`.*?```kdl\n(.*?)```", readme, re.S)
 if m:
     put("config", m.group(1).encode())
 put("config", b'include "**/*.lync.kdl"\nexclude "vendor/**"\nrule "LYNC-V001" severity="off"\ntarget "online"\nformat "sarif"\n')

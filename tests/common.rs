@@ -8,7 +8,7 @@ use lync_lint_core::diag::SourceFile;
 use lync_lint_core::engine::{FileReport, check};
 use lync_lint_core::pack::PackSet;
 
-/// The shipped fixtures (`fixtures/NAME.lync.kdl`), in the order the README lists them.
+/// The shipped fixtures (`fixtures/NAME.lync.kdl`), in the order `fixtures/README.md` lists them.
 pub const FIXTURES: &[&str] = &[
     "small-business",
     "multinational",

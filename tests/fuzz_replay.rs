@@ -1,5 +1,5 @@
 //! Replays the fuzz targets' bodies (`fuzz/harness.rs`) in `cargo test`: every input kept in
-//! `fuzz/regressions/<target>/` (inputs that once crashed or hung a target, see README
+//! `fuzz/regressions/<target>/` (inputs that once crashed or hung a target, see CONTRIBUTING.md
 //! "Fuzzing"), and the seeds the campaign starts from: the repository's KDL files and the
 //! official KDL suite's inputs.
 

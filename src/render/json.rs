@@ -1,6 +1,6 @@
 //! JSON output (`--format json`): one versioned document per run.
 //!
-//! The schema is `docs/lync-lint-output.schema.json`; the README documents every field.
+//! The schema is `docs/lync-lint-output.schema.json`; docs/formats.md documents every field.
 //! Wire format (version 1):
 //!
 //! ```text
