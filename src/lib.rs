@@ -10,11 +10,13 @@
 //! ```
 //!
 //! The core knows nothing of this crate; this crate's modules may use the core and those
-//! listed before them: `syntax`, `packs`, `config`, `discover`, `render`, `lsp`, `cli`.
+//! listed before them: `syntax`, `settings`, `packs`, `config`, `discover`, `explain`,
+//! `render`, `packtest_report`, `lsp`, `cli`.
 
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod explain;
 pub mod lsp;
 pub mod packs;
 pub mod packtest_report;

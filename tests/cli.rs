@@ -275,3 +275,55 @@ fn completions_survive_a_closed_pipe() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "a closed pipe exits quietly: {stderr}");
 }
+
+#[test]
+fn explain_answers_for_every_engine_code_and_unique_segments() {
+    for c in lync_lint_core::codes::CODES {
+        let out = run(&["explain", c.code]);
+        assert_eq!(out.code, 0, "{}: {}", c.code, out.stderr);
+        assert!(out.stdout.starts_with(&format!("# {}: {}", c.code, c.summary)), "{}", out.stdout);
+        assert!(out.stdout.contains(c.explanation), "{}", out.stdout);
+    }
+    // The last segment of a rule id, when it is unique, is the rule.
+    let whole = run(&["explain", "enterprise-voice/call-park"]);
+    let segment = run(&["explain", "call-park"]);
+    assert_eq!(segment.code, 0, "{}", segment.stderr);
+    assert_eq!(segment.stdout, whole.stdout);
+    // A misspelt code gets a did-you-mean among codes too.
+    let out = run(&["explain", "waiver::unsued"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("did you mean `waiver::unused`?"), "{}", out.stderr);
+}
+
+#[test]
+fn explain_refuses_a_segment_several_rules_share() {
+    let dir = tmp_with(&[
+        ("pack/pack.kdl", b"pack \"acme\" {\n    version \"1.0.0\"\n}\n"),
+        (
+            "pack/rules.kdl",
+            b"policy \"acme-voice/call-park\" {\n    title \"t\"\n    severity \"warning\"\n    when \"top() > voice > call-park\"\n    message \"m\"\n    help \"h\"\n}\n",
+        ),
+    ]);
+    let pack = dir.path().join("pack");
+    let out = run(&["explain", "--policies", pack.to_str().expect("utf-8"), "call-park"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("several rules"), "{}", out.stderr);
+    assert!(out.stderr.contains("`acme-voice/call-park`") && out.stderr.contains("`enterprise-voice/call-park`"));
+}
+
+#[test]
+fn every_engine_code_the_fixtures_produce_is_registered() {
+    let out = run(&["check", "--format", "json", "fixtures/"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let mut seen = 0;
+    for file in doc["files"].as_array().expect("files") {
+        for d in file["diagnostics"].as_array().expect("diagnostics") {
+            let code = d["code"].as_str().expect("code");
+            if code.contains("::") {
+                seen += 1;
+                assert!(lync_lint_core::codes::lookup(code).is_some(), "`{code}` is not in the registry");
+            }
+        }
+    }
+    assert!(seen >= 5, "the fixtures produce engine codes (typos.lync.kdl)");
+}

@@ -119,3 +119,27 @@ fn the_readme_is_short() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
     assert!(readme.lines().count() <= 300, "README.md has {} lines", readme.lines().count());
 }
+
+/// The README's table of engine codes is the registry's (`lync_lint_core::codes`): same codes,
+/// same order, same summaries.
+#[test]
+fn the_readme_code_table_is_the_registry() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let start = readme.find("<!-- codes:start -->").expect("start marker");
+    let end = readme.find("<!-- codes:end -->").expect("end marker");
+    let rows: Vec<(String, String)> = readme[start..end]
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .map(|l| {
+            let (code, rest) = l.split_once("` | ").expect("| `code` | summary |");
+            (code.to_owned(), rest.trim_end_matches(" |").to_owned())
+        })
+        .collect();
+    let want: Vec<(String, String)> =
+        lync_lint_core::codes::CODES.iter().map(|c| (c.code.to_owned(), c.summary.to_owned())).collect();
+    if rows != want {
+        let rows: String = want.iter().map(|(code, summary)| format!("| `{code}` | {summary} |\n")).collect();
+        let fresh = format!("| code | what it means |\n|---|---|\n{rows}");
+        stale("readme-codes.md", &fresh);
+    }
+}

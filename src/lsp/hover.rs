@@ -19,14 +19,14 @@ pub fn hover(packs: &PackSet, text: &str, findings: &[Diagnostic], offset: usize
     for d in findings.iter().filter(|d| d.is_finding) {
         let span = d.primary_span();
         if let (true, Some(p)) = (span.start <= offset && offset <= span.end, packs.policy(&d.code)) {
-            parts.push(crate::cli::explain::explain(p, packs));
+            parts.push(crate::explain::explain_rule(p, packs));
         }
     }
     let in_string = before.ends_with('"');
     if in_string && context::first_word(before).as_deref() == Some("waiver") && ctx.parents.is_empty() {
         let id = text.get(word.0..word.1).unwrap_or("");
         if let Some(p) = packs.policy(id) {
-            parts.push(crate::cli::explain::explain(p, packs));
+            parts.push(crate::explain::explain_rule(p, packs));
         }
     }
     if let Some(doc) = vocabulary(packs, text, &ctx, before, word) {

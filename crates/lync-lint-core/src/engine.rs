@@ -226,7 +226,7 @@ fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Optio
             }
             if verdict == Verdict::OnlineViable {
                 let mut d = Diagnostic::warning(
-                    "deployment::online-viable",
+                    crate::codes::ONLINE_VIABLE,
                     "nothing in this environment rules Lync Online out",
                 )
                 .with_help(

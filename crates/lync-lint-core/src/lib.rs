@@ -20,6 +20,7 @@
 //! ```
 
 pub mod baseline;
+pub mod codes;
 pub mod diag;
 pub mod doc;
 pub mod engine;

@@ -35,7 +35,7 @@ fn check_siblings(
         if !decl.repeat {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                 out.push(
-                    Diagnostic::error("schema::duplicate", format!("`{name}` is given twice"))
+                    Diagnostic::error(crate::codes::DUPLICATE, format!("`{name}` is given twice"))
                         .with_label(node.name.span, "given again here")
                         .with_label(first.name.span, "first given here")
                         .with_help(format!("`{name}` may appear once here; merge the two into one")),
@@ -66,7 +66,7 @@ fn unknown_node(node: &Node, decls: &[NodeDecl], parent: Option<&NodeDecl>, voca
         let names: Vec<String> = decls.iter().map(|d| format!("`{}`", d.name)).collect();
         Some(format!("known here: {}", names.join(", ")))
     };
-    Diagnostic::error("schema::unknown-node", format!("unknown node `{name}` {place}"))
+    Diagnostic::error(crate::codes::UNKNOWN_NODE, format!("unknown node `{name}` {place}"))
         .with_label(node.name.span, "not in the vocabulary")
         .with_help_opt(help)
 }
@@ -97,7 +97,7 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
             n => format!("{n} arguments"),
         };
         out.push(
-            Diagnostic::error("schema::arity", format!("`{}` takes {expected}", node.name.value))
+            Diagnostic::error(crate::codes::ARITY, format!("`{}` takes {expected}", node.name.value))
                 .with_label(extra.span, "unexpected argument")
                 .with_help_opt((!decl.props.is_empty()).then(|| {
                     let props: Vec<String> = decl.props.iter().map(|p| format!("`{}=`", p.name)).collect();
@@ -123,7 +123,7 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
                     });
                 out.push(
                     Diagnostic::error(
-                        "schema::unknown-property",
+                        crate::codes::UNKNOWN_PROPERTY,
                         format!("unknown property `{}` on `{}`", pname.value, node.name.value),
                     )
                     .with_label(pname.span, "not in the vocabulary")
@@ -135,16 +135,19 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
     for pd in decl.props.iter().filter(|p| p.required) {
         if node.prop(&pd.name).is_none() {
             out.push(
-                Diagnostic::error("schema::arity", format!("`{}` needs the property `{}=`", node.name.value, pd.name))
-                    .with_label(node.name.span, format!("`{}=` missing", pd.name))
-                    .with_help(format!("`{}`: {}", pd.name, pd.description)),
+                Diagnostic::error(
+                    crate::codes::ARITY,
+                    format!("`{}` needs the property `{}=`", node.name.value, pd.name),
+                )
+                .with_label(node.name.span, format!("`{}=` missing", pd.name))
+                .with_help(format!("`{}`: {}", pd.name, pd.description)),
             );
         }
     }
 }
 
 fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
-    Diagnostic::error("schema::arity", format!("`{}` needs an argument: {}", node.name.value, a.name))
+    Diagnostic::error(crate::codes::ARITY, format!("`{}` needs an argument: {}", node.name.value, a.name))
         .with_label(node.name.span, format!("`{}` missing", a.name))
         .with_help(format!("`{}` is {}: {}", a.name, a.ty.article(), a.description))
 }
@@ -174,7 +177,7 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
             _ => None,
         };
         out.push(
-            Diagnostic::error("schema::type", format!("{} must be {}", what(), decl_value.ty.article()))
+            Diagnostic::error(crate::codes::TYPE, format!("{} must be {}", what(), decl_value.ty.article()))
                 .with_label(
                     entry.value_span,
                     format!("expected {}, found {}", decl_value.ty.as_str(), entry.value.type_name()),
@@ -196,7 +199,7 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
                     (None, None) => String::new(),
                 };
                 out.push(
-                    Diagnostic::error("schema::value", format!("{} must be {range}", what()))
+                    Diagnostic::error(crate::codes::VALUE, format!("{} must be {range}", what()))
                         .with_label(entry.value_span, format!("`{int}` is out of range")),
                 );
             }
@@ -216,7 +219,7 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
         let help =
             did_you_mean(s, d.choices.iter().map(|c| c.value.as_str())).map(|c| format!("did you mean `\"{c}\"`?"));
         out.push(
-            Diagnostic::error("schema::value", format!("{} must be {expected}", what()))
+            Diagnostic::error(crate::codes::VALUE, format!("{} must be {expected}", what()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
                 .with_help_opt(help),
         );
@@ -234,7 +237,7 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
             None
         };
         out.push(
-            Diagnostic::error("schema::value", format!("{} must be {}", what(), d.ty.article()))
+            Diagnostic::error(crate::codes::VALUE, format!("{} must be {}", what(), d.ty.article()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not {}", d.ty.article()))
                 .with_help_opt(help),
         );

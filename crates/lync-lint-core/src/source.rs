@@ -118,7 +118,7 @@ pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<(Ar
         let at = shown.len();
         shown.push('\u{2400}');
         let d = Diagnostic::error(
-            "source::binary",
+            crate::codes::BINARY,
             format!("`{name}` looks like a binary file (NUL byte at offset {})", pos + skipped),
         )
         .with_label(Span::new(at, shown.len()), "NUL byte")
@@ -134,7 +134,7 @@ pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<(Ar
             let mut shown = String::from_utf8_lossy(&bytes[..pos]).into_owned();
             shown.push(char::REPLACEMENT_CHARACTER);
             let d = Diagnostic::error(
-                "source::encoding",
+                crate::codes::ENCODING,
                 format!("`{name}` is not valid UTF-8 (invalid byte at offset {})", pos + skipped),
             )
             .with_label(Span::new(pos, shown.len()), "invalid UTF-8 starts here")

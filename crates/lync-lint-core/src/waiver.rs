@@ -29,9 +29,12 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
         if reason.trim().is_empty() {
             let span = node.prop("reason").map_or(node.name.span, |e| e.value_span);
             extra.push(
-                Diagnostic::error("waiver::missing-reason", format!("the waiver of `{rule}` gives no reason"))
-                    .with_label(span, "empty reason")
-                    .with_help("say why the finding does not apply or is accepted, so reviewers can judge it"),
+                Diagnostic::error(
+                    crate::codes::WAIVER_MISSING_REASON,
+                    format!("the waiver of `{rule}` gives no reason"),
+                )
+                .with_label(span, "empty reason")
+                .with_help("say why the finding does not apply or is accepted, so reviewers can judge it"),
             );
             continue;
         }
@@ -39,15 +42,18 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
             let help = did_you_mean(rule, packs.policies.iter().map(|p| p.id.as_str()))
                 .map_or_else(|| "`lync-lint rules` lists the rule ids".to_owned(), |s| format!("did you mean `{s}`?"));
             extra.push(
-                Diagnostic::error("waiver::unknown-rule", format!("the waiver names an unknown rule `{rule}`"))
-                    .with_label(rule_span, "no such rule")
-                    .with_help(help),
+                Diagnostic::error(
+                    crate::codes::WAIVER_UNKNOWN_RULE,
+                    format!("the waiver names an unknown rule `{rule}`"),
+                )
+                .with_label(rule_span, "no such rule")
+                .with_help(help),
             );
             continue;
         };
         if !policy.waivable {
             extra.push(
-                Diagnostic::error("waiver::not-waivable", format!("rule `{rule}` cannot be waived"))
+                Diagnostic::error(crate::codes::WAIVER_NOT_WAIVABLE, format!("rule `{rule}` cannot be waived"))
                     .with_label(rule_span, "not waivable")
                     .with_help("the policy says `waivable #false`; change the environment instead"),
             );
@@ -58,7 +64,7 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
         if let Some(date) = expires.as_deref().filter(|d| **d < *today) {
             let span = node.prop("expires").map_or(node.name.span, |e| e.value_span);
             extra.push(
-                Diagnostic::error("waiver::expired", format!("the waiver of `{rule}` expired on {date}"))
+                Diagnostic::error(crate::codes::WAIVER_EXPIRED, format!("the waiver of `{rule}` expired on {date}"))
                     .with_label(span, format!("expired (today is {today})"))
                     .with_help("the finding is back: fix the need, or renew the waiver with a new reason and date"),
             );
@@ -74,7 +80,7 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
         match diags.iter_mut().find(|d| d.is_finding && d.code == *rule && d.waived.is_none()) {
             Some(finding) => finding.waived = Some(Box::new(waived)),
             None => extra.push(
-                Diagnostic::warning("waiver::unused", format!("the waiver of `{rule}` suppresses nothing"))
+                Diagnostic::warning(crate::codes::WAIVER_UNUSED, format!("the waiver of `{rule}` suppresses nothing"))
                     .with_label(node.head_span(), "nothing to waive")
                     .with_help("the rule does not fire in this file any more: remove the waiver"),
             ),

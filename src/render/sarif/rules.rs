@@ -7,28 +7,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use lync_lint_core::codes;
 use lync_lint_core::diag::{Diagnostic, Severity};
 use lync_lint_core::pack::PackSet;
 use lync_lint_core::policy::Policy;
-
-/// Descriptions of the codes that are not policies (the engine's own checks).
-const CODES: &[(&str, &str)] = &[
-    ("kdl::syntax", "The file is not valid KDL"),
-    ("schema::arity", "A node has missing or extra arguments, or lacks a required property"),
-    ("schema::duplicate", "A block that may appear once is given twice"),
-    ("schema::type", "A value has the wrong type for the vocabulary"),
-    ("schema::unknown-node", "A node is not part of the vocabulary"),
-    ("schema::unknown-property", "A property is not part of the vocabulary"),
-    ("schema::value", "A value is out of range or not one of the allowed values"),
-    ("source::binary", "The file looks like a binary file"),
-    ("source::encoding", "The file is not valid UTF-8"),
-    ("deployment::online-viable", "Nothing rules Lync Online out, yet an on-premises or hybrid deployment is chosen"),
-    ("waiver::missing-reason", "A waiver has no reason"),
-    ("waiver::expired", "A waiver is past its expiry date"),
-    ("waiver::unused", "A waiver suppresses nothing"),
-    ("waiver::unknown-rule", "A waiver names a rule that does not exist"),
-    ("waiver::not-waivable", "A waiver names a rule that cannot be waived"),
-];
 
 #[derive(Serialize)]
 pub(crate) struct Text {
@@ -180,15 +162,18 @@ fn policy_help(p: &Policy) -> Help {
     Help { text, markdown }
 }
 
+/// The rule of an engine code, described by the registry (`lync_lint_core::codes`).
 fn code_rule(d: &Diagnostic) -> Rule {
-    let description = CODES.iter().find(|(c, _)| *c == d.code).map_or(d.code.as_str(), |(_, t)| t);
+    let registered = codes::lookup(&d.code);
+    let summary = registered.map_or(d.code.as_str(), |c| c.summary);
+    let explanation = registered.map_or(d.code.as_str(), |c| c.explanation);
     let area = d.code.split("::").next().unwrap_or_default();
     Rule {
         id: d.code.clone(),
         name: pascal_case(&d.code),
-        short_description: text(description),
-        full_description: text(description),
-        help: Help { text: description.to_owned(), markdown: description.to_owned() },
+        short_description: text(summary),
+        full_description: text(explanation),
+        help: Help { text: explanation.to_owned(), markdown: explanation.to_owned() },
         help_uri: None,
         default_configuration: Configuration { level: level(d.severity) },
         properties: Properties { tags: vec!["lync-lint".to_owned(), area.to_owned()] },

@@ -38,7 +38,7 @@ impl SyntaxError {
     #[must_use]
     pub fn into_diagnostic(self) -> Diagnostic {
         let label = self.label.unwrap_or_else(|| "here".to_owned());
-        Diagnostic::error("kdl::syntax", self.message).with_label(self.span, label).with_help_opt(self.help)
+        Diagnostic::error(crate::codes::KDL_SYNTAX, self.message).with_label(self.span, label).with_help_opt(self.help)
     }
 }
 
