@@ -138,8 +138,8 @@ fn the_readme_code_table_is_the_registry() {
     let want: Vec<(String, String)> =
         lync_lint_core::codes::CODES.iter().map(|c| (c.code.to_owned(), c.summary.to_owned())).collect();
     if rows != want {
-        let rows: String = want.iter().map(|(code, summary)| format!("| `{code}` | {summary} |\n")).collect();
-        let fresh = format!("| code | what it means |\n|---|---|\n{rows}");
+        let rows: Vec<String> = want.iter().map(|(code, summary)| format!("| `{code}` | {summary} |")).collect();
+        let fresh = format!("| code | what it means |\n|---|---|\n{}\n", rows.join("\n"));
         stale("readme-codes.md", &fresh);
     }
 }
