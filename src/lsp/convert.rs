@@ -1,7 +1,7 @@
 //! The edge between byte spans and the protocol: LSP positions (UTF-16 or UTF-8 code units,
 //! as negotiated), `file:` URIs, and diagnostics.
 //!
-//! Lines end at `\r\n`, `\n` or a lone `\r`, as LSP and [`crate::render::position`] say. A
+//! Lines end at `\r\n`, `\n` or a lone `\r`, as LSP and [`LineIndex`] say. A
 //! position past the end of a line is clamped to the line's end, a line past the end of the
 //! text to the end of the text; a byte offset inside a character moves back to its start.
 //! Nothing here panics on any input.
@@ -15,97 +15,39 @@ use lsp_types::{
 
 use lync_lint_core::diag::{Diagnostic, Severity};
 use lync_lint_core::doc::Span;
+use lync_lint_core::text::LineIndex;
 
 /// How LSP `character` offsets count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    /// UTF-16 code units (LSP's default).
-    Utf16,
-    /// Bytes, when the client offers `utf-8` in `general.positionEncodings`.
-    Utf8,
-}
+pub use lync_lint_core::text::Units as Encoding;
 
-impl Encoding {
-    fn width(self, c: char) -> usize {
-        match self {
-            Self::Utf16 => c.len_utf16(),
-            Self::Utf8 => c.len_utf8(),
-        }
-    }
-}
-
-/// Line starts of one text, for converting in both directions.
+/// One text's line index ([`LineIndex`], the one every renderer uses), speaking LSP
+/// positions in the negotiated encoding.
 #[derive(Debug)]
 pub struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
+    index: LineIndex<'a>,
+    text_len: usize,
     encoding: Encoding,
 }
 
 impl<'a> Lines<'a> {
     #[must_use]
     pub fn new(text: &'a str, encoding: Encoding) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
-        Self { text, starts, encoding }
-    }
-
-    /// The byte range of 0-based `line`'s content (without its line ending).
-    fn line_bounds(&self, line: usize) -> (usize, usize) {
-        let Some(&start) = self.starts.get(line) else { return (self.text.len(), self.text.len()) };
-        let end = self.starts.get(line + 1).map_or(self.text.len(), |&next| {
-            let bytes = self.text.as_bytes();
-            let mut end = next - 1;
-            if bytes.get(end) == Some(&b'\n') && end > start && bytes.get(end - 1) == Some(&b'\r') {
-                end -= 1;
-            }
-            end
-        });
-        (start, end.max(start))
-    }
-
-    /// `offset` clamped to the text and moved back onto a character boundary.
-    fn floor(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        offset
+        Self { index: LineIndex::new(text), text_len: text.len(), encoding }
     }
 
     /// The LSP position of a byte offset.
     #[must_use]
     pub fn position(&self, offset: usize) -> Position {
-        let offset = self.floor(offset);
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let (start, end) = self.line_bounds(line);
-        let prefix = self.text.get(start..offset.min(end)).unwrap_or("");
-        let character: usize = prefix.chars().map(|c| self.encoding.width(c)).sum();
-        Position::new(to_u32(line), to_u32(character))
+        let p = self.index.units_position(offset, self.encoding);
+        Position::new(to_u32(p.line), to_u32(p.character))
     }
 
     /// The byte offset of an LSP position (clamped, never inside a character).
     #[must_use]
     pub fn offset(&self, pos: Position) -> usize {
         let line = usize::try_from(pos.line).unwrap_or(usize::MAX);
-        if line >= self.starts.len() {
-            return self.text.len();
-        }
-        let (start, end) = self.line_bounds(line);
-        let wanted = usize::try_from(pos.character).unwrap_or(usize::MAX);
-        let mut units = 0;
-        for (i, c) in self.text.get(start..end).unwrap_or("").char_indices() {
-            if units >= wanted {
-                return start + i;
-            }
-            units += self.encoding.width(c);
-        }
-        end
+        let column = usize::try_from(pos.character).unwrap_or(usize::MAX);
+        self.index.offset_at(line, column, self.encoding)
     }
 
     /// The LSP range of a byte span.
@@ -124,7 +66,7 @@ impl<'a> Lines<'a> {
     /// The position just past the last character.
     #[must_use]
     pub fn end(&self) -> Position {
-        self.position(self.text.len())
+        self.position(self.text_len)
     }
 }
 

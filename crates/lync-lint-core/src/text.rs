@@ -35,6 +35,24 @@ pub struct Utf16Position {
     pub character: usize,
 }
 
+/// What an editor's columns count (LSP's position encodings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Units {
+    /// UTF-16 code units (LSP's default).
+    Utf16,
+    /// Bytes of UTF-8.
+    Utf8,
+}
+
+impl Units {
+    fn width(self, c: char) -> usize {
+        match self {
+            Self::Utf16 => c.len_utf16(),
+            Self::Utf8 => c.len_utf8(),
+        }
+    }
+}
+
 /// The start and end positions of a span; `end` is one past the span's last character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {
@@ -124,6 +142,35 @@ impl<'a> LineIndex<'a> {
         Utf16Position { line, character }
     }
 
+    /// The 0-based line and column, in `units`, of a byte offset.
+    #[must_use]
+    pub fn units_position(&self, offset: usize, units: Units) -> Utf16Position {
+        match units {
+            Units::Utf16 => self.utf16_position(offset),
+            Units::Utf8 => {
+                let (line, start, offset) = self.locate(offset);
+                Utf16Position { line, character: offset - start }
+            }
+        }
+    }
+
+    /// The byte offset of a 0-based line and a column in `units`: a column past the end of
+    /// the line is its end, a line past the end of the text is the end of the text, and a
+    /// column inside a character is that character's start.
+    #[must_use]
+    pub fn offset_at(&self, line: usize, column: usize, units: Units) -> usize {
+        let Some(&start) = self.starts.get(line) else { return self.text.len() };
+        let end = self.content_end(line).max(start);
+        let mut counted = 0;
+        for (i, c) in self.text.get(start..end).unwrap_or("").char_indices() {
+            if counted >= column {
+                return start + i;
+            }
+            counted += units.width(c);
+        }
+        end
+    }
+
     fn column(
         &self,
         memo: &Cell<(usize, usize, usize)>,
@@ -205,6 +252,26 @@ mod tests {
 
     fn pos(line: usize, column: usize) -> Position {
         Position { line, column }
+    }
+
+    #[test]
+    fn editor_units_round_trip_on_every_line_ending() {
+        let text = "a\rb\r\nc\nZ\u{fc}\u{1f680}x";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').expect("x");
+        assert_eq!(idx.units_position(x, Units::Utf16), Utf16Position { line: 3, character: 4 });
+        assert_eq!(idx.units_position(x, Units::Utf8), Utf16Position { line: 3, character: 7 });
+        for units in [Units::Utf16, Units::Utf8] {
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let p = idx.units_position(offset, units);
+                let back = idx.offset_at(p.line, p.character, units);
+                // Offsets on a line ending map to the line's end.
+                assert_eq!(back, offset.min(idx.offset_at(p.line, usize::MAX, units)), "{offset} {units:?}");
+            }
+        }
+        assert_eq!(idx.offset_at(1, 0, Units::Utf16), 2, "a lone CR ends line 0");
+        assert_eq!(idx.offset_at(9, 0, Units::Utf8), text.len());
+        assert_eq!(idx.offset_at(3, 3, Units::Utf16), text.find('\u{1f680}').expect("rocket") + 4, "inside a pair");
     }
 
     #[test]
