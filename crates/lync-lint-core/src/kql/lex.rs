@@ -1,42 +1,11 @@
-//! Character-level lexing for KQL: the byte cursor over the query, KDL v2 character
-//! classes, whitespace and comments (`$node-space`), identifiers and `#keywords`, and the
-//! dispatch to string and number literals (in `literal`).
+//! Character-level lexing for KQL: the cursor over the query, whitespace and comments
+//! (`$node-space`) and identifiers. Character classes and literals (strings, numbers,
+//! keywords) are the document lexer's (`crate::parse`): one lexer for documents and queries.
 
 use super::KqlError;
-use super::literal::{parse_number, starts_like_number};
 use crate::doc::{Span, Value};
-
-pub(super) fn is_unicode_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | ' ' | '\u{0B}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
-    )
-}
-
-pub(super) fn is_newline(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{0C}' | '\u{2028}' | '\u{2029}')
-}
-
-pub(super) fn is_disallowed(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0}'..='\u{8}'
-            | '\u{E}'..='\u{1F}'
-            | '\u{7F}'
-            | '\u{200E}'
-            | '\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    )
-}
-
-pub(super) fn is_ident_char(c: char) -> bool {
-    !is_unicode_space(c)
-        && !is_newline(c)
-        && !is_disallowed(c)
-        && !matches!(c, '\\' | '/' | '(' | ')' | '{' | '}' | ';' | '[' | ']' | '"' | '#' | '=')
-}
+use crate::parse::SyntaxError;
+pub(super) use crate::parse::chars::{is_ident_char, is_newline, is_unicode_space};
 
 /// What a value-like token turned out to be.
 #[derive(Debug)]
@@ -183,38 +152,28 @@ impl<'a> Cursor<'a> {
         (self.src.get(start..self.pos).unwrap_or(""), span)
     }
 
-    /// Lexes a `$string`, `$number` or `$keyword` at the cursor; `None` if none starts here.
+    /// Lexes a `$string`, `$number` or `$keyword` at the cursor with the document lexer;
+    /// `None` if none starts here.
     pub(super) fn scalar(&mut self) -> Result<Option<(Scalar, Span)>, KqlError> {
-        let start = self.pos;
-        let scalar = match self.peek() {
-            Some('"') => Scalar::Str { value: self.quoted()?, bare: false },
-            Some('#') if matches!(self.peek2(), Some('"' | '#')) => Scalar::Str { value: self.raw()?, bare: false },
-            Some('#') => {
-                self.bump();
-                let (w, _) = self.word();
-                let span = Span::new(start, self.pos.max(start + 1));
-                Scalar::Keyword(Value::keyword(w).ok_or_else(|| {
-                    KqlError::new(format!("unknown keyword `#{w}`"), span)
-                        .help("KDL keywords are #true, #false, #null, #inf, #-inf and #nan")
-                })?)
-            }
-            Some(c) if is_ident_char(c) => {
-                let (w, span) = self.word();
-                return classify_word(w, span).map(|s| Some((s, span)));
-            }
+        let keyword = match self.peek() {
+            Some('"') => false,
+            Some('#') => !matches!(self.peek2(), Some('"' | '#')),
+            Some(c) if is_ident_char(c) => false,
             _ => return Ok(None),
         };
-        Ok(Some((scalar, Span::new(start, self.pos))))
+        let token = crate::parse::lex_value(self.src, self.pos).map_err(KqlError::from)?;
+        self.pos = token.span.end;
+        let scalar = match token.value {
+            Value::String(value) => Scalar::Str { value, bare: token.bare },
+            v if keyword => Scalar::Keyword(v),
+            v => Scalar::Number(v),
+        };
+        Ok(Some((scalar, token.span)))
     }
 }
 
-fn classify_word(w: &str, span: Span) -> Result<Scalar, KqlError> {
-    if starts_like_number(w) {
-        return parse_number(w).map(Scalar::Number).map_err(|m| KqlError::new(m, span));
+impl From<SyntaxError> for KqlError {
+    fn from(e: SyntaxError) -> Self {
+        Self { message: e.message, span: e.span, help: e.help }
     }
-    if Value::keyword(w).is_some() {
-        return Err(KqlError::new(format!("`{w}` is a keyword, not an identifier"), span)
-            .help(format!("write `#{w}` for the value, or `\"{w}\"` for the string")));
-    }
-    Ok(Scalar::Str { value: w.to_owned(), bare: true })
 }

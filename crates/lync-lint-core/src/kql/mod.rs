@@ -9,7 +9,6 @@
 
 mod bracket;
 mod lex;
-mod literal;
 mod matcher;
 
 pub use matcher::Index;

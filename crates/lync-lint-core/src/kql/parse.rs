@@ -10,6 +10,14 @@ use crate::doc::Span;
 pub(super) type PResult<T> = Result<T, KqlError>;
 
 pub(super) fn parse_query(src: &str) -> PResult<Query> {
+    if let Some((at, len)) = crate::parse::find_disallowed(src) {
+        let ch = src[at..].chars().next().unwrap_or('\0');
+        return Err(KqlError::new(
+            format!("character U+{:04X} not allowed here", u32::from(ch)),
+            Span::new(at, at + len),
+        )
+        .help("control characters, direction overrides and a byte order mark after the start are not allowed in KDL"));
+    }
     let mut c = Cursor::new(src);
     c.eat("\u{feff}");
     c.skip_ws()?;

@@ -7,7 +7,7 @@
 //! other and then dropped. Spans follow the `kdl` crate path exactly (see `super`); the
 //! derived ones (`value_span`, trimmed node ends) use the same helper functions.
 
-use super::scan::{Cursor, PResult, classify_bare, fail, find_disallowed};
+use super::scan::{Cursor, PResult, fail, find_disallowed};
 use super::{MAX_DEPTH, SyntaxError, trim, value_span};
 use crate::doc::{Document, Entry, Ident, Node, Span, Value};
 
@@ -377,55 +377,10 @@ impl Parser<'_> {
     #[inline]
     fn token(&mut self) -> PResult<(Value, Span)> {
         let start = self.c.pos;
-        let tok = match self.c.peek() {
-            Some(b'"') => Value::String(self.c.quoted()?),
-            Some(b'#') if matches!(self.c.peek_at(1), Some(b'"' | b'#')) => Value::String(self.c.raw()?),
-            Some(b'#') => {
-                self.c.pos += 1;
-                let word = self.c.bare();
-                let Some(v) = Value::keyword(word) else {
-                    return Err(fail(
-                        Span::new(start, self.c.pos.max(start + 1)),
-                        format!("unknown keyword `#{word}`"),
-                        "not a keyword",
-                        Some("the keywords are `#true`, `#false`, `#null`, `#inf`, `#-inf` and `#nan`"),
-                    ));
-                };
-                v
-            }
-            _ => {
-                let word = self.c.bare();
-                match word.as_bytes().first() {
-                    None => return Err(self.unexpected()),
-                    // Most names: a letter that cannot start a bare keyword.
-                    Some(c) if c.is_ascii_alphabetic() && !matches!(c, b't' | b'f' | b'n' | b'i') => {
-                        Value::String(word.to_owned())
-                    }
-                    Some(_) => match classify_bare(word, Span::new(start, self.c.pos))? {
-                        Some(v) => v,
-                        None => Value::String(word.to_owned()),
-                    },
-                }
-            }
-        };
+        let tok = self.c.value()?;
         let span = Span::new(start, self.c.pos);
         self.c.expect_value_end()?;
         Ok((tok, span))
-    }
-
-    fn unexpected(&self) -> Box<SyntaxError> {
-        let span = self.c.char_span();
-        let found = if span.is_empty() {
-            "the end of the document".to_owned()
-        } else {
-            format!("`{}`", &self.c.src[span.start..span.end])
-        };
-        fail(
-            span,
-            format!("unexpected {found}"),
-            "expected a string, number or keyword",
-            Some("quote strings that contain `\\/(){};[]\"#=` or whitespace"),
-        )
     }
 }
 

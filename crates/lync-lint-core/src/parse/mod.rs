@@ -12,6 +12,7 @@
 //! every error it finds, and names the fix for KDL v1 files.
 
 // Errors are boxed to keep the `Result`s of the hot paths small.
+pub mod chars;
 #[allow(clippy::unnecessary_box_returns)]
 mod fast;
 #[allow(clippy::unnecessary_box_returns)]
@@ -22,7 +23,7 @@ mod string;
 pub use fast::too_deep_error;
 
 use crate::diag::Diagnostic;
-use crate::doc::{Document, Ident, Span};
+use crate::doc::{Document, Ident, Span, Value};
 
 /// One syntax problem, with its span in the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,37 @@ impl SyntaxError {
         let label = self.label.unwrap_or_else(|| "here".to_owned());
         Diagnostic::error(crate::codes::KDL_SYNTAX, self.message).with_label(self.span, label).with_help_opt(self.help)
     }
+}
+
+/// A value token lexed by the document lexer (see [`lex_value`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// The value: a string, number or keyword.
+    pub value: Value,
+    /// Where it is.
+    pub span: Span,
+    /// An identifier string, written without quotes.
+    pub bare: bool,
+}
+
+/// Lexes the KDL string, number or keyword that starts at byte `pos` of `src`, as documents
+/// lex them: the KDL Query Language's literals are the document's.
+///
+/// # Errors
+/// The lexer's error (an unterminated string, an invalid number or escape, a bare keyword).
+pub fn lex_value(src: &str, pos: usize) -> Result<Token, SyntaxError> {
+    let mut c = scan::Cursor::new(src);
+    c.pos = pos.min(src.len());
+    let bare = !matches!(c.peek(), Some(b'"' | b'#'));
+    let value = c.value().map_err(|e| *e)?;
+    Ok(Token { value, span: Span::new(pos, c.pos), bare })
+}
+
+/// The first code point KDL forbids anywhere in `src` (a byte order mark is allowed only at
+/// the start), as `(offset, length)`.
+#[must_use]
+pub fn find_disallowed(src: &str) -> Option<(usize, usize)> {
+    scan::find_disallowed(src)
 }
 
 /// Maximum nesting of children blocks: a deeper document is refused with one error at the

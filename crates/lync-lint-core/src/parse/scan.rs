@@ -6,6 +6,7 @@
 //! the values it returns and the errors.
 
 use super::SyntaxError;
+use super::chars::is_unicode_space;
 use crate::doc::{Span, Value};
 
 pub(super) type PResult<T> = Result<T, Box<SyntaxError>>;
@@ -43,6 +44,12 @@ static IDENT: [u8; 256] = {
     t
 };
 
+/// The class of a byte in identifiers (see `IDENT`).
+#[cfg(test)]
+pub(super) fn ident_byte_class(b: u8) -> u8 {
+    IDENT[b as usize]
+}
+
 /// The length of the `unicode-space` at `i`, or 0.
 #[inline]
 pub(super) fn space_len(b: &[u8], i: usize) -> usize {
@@ -69,10 +76,6 @@ pub(super) fn newline_len(b: &[u8], i: usize) -> usize {
         0xE2 => usize::from(b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9))) * 3,
         _ => 0,
     }
-}
-
-pub(super) fn is_unicode_space(c: char) -> bool {
-    matches!(c, '\t' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}')
 }
 
 /// The first code point the specification forbids anywhere in a document (a BOM is allowed
@@ -455,4 +458,60 @@ fn decimal(tok: &str, negative: bool, digits: &str) -> Option<Value> {
         }
     }
     signed(negative, mag).map(Value::Integer)
+}
+
+impl Cursor<'_> {
+    /// The string, number or keyword at the cursor (what may follow it is the caller's
+    /// business): the one value lexer of documents and queries.
+    #[inline]
+    pub fn value(&mut self) -> PResult<Value> {
+        let start = self.pos;
+        Ok(match self.peek() {
+            Some(b'"') => Value::String(self.quoted()?),
+            Some(b'#') if matches!(self.peek_at(1), Some(b'"' | b'#')) => Value::String(self.raw()?),
+            Some(b'#') => {
+                self.pos += 1;
+                let word = self.bare();
+                let Some(v) = Value::keyword(word) else {
+                    return Err(fail(
+                        Span::new(start, self.pos.max(start + 1)),
+                        format!("unknown keyword `#{word}`"),
+                        "not a keyword",
+                        Some("the keywords are `#true`, `#false`, `#null`, `#inf`, `#-inf` and `#nan`"),
+                    ));
+                };
+                v
+            }
+            _ => {
+                let word = self.bare();
+                match word.as_bytes().first() {
+                    None => return Err(self.unexpected()),
+                    // Most names: a letter that cannot start a bare keyword.
+                    Some(c) if c.is_ascii_alphabetic() && !matches!(c, b't' | b'f' | b'n' | b'i') => {
+                        Value::String(word.to_owned())
+                    }
+                    Some(_) => match classify_bare(word, Span::new(start, self.pos))? {
+                        Some(v) => v,
+                        None => Value::String(word.to_owned()),
+                    },
+                }
+            }
+        })
+    }
+
+    /// "unexpected ..." at the cursor, where a value was expected.
+    pub fn unexpected(&self) -> Box<SyntaxError> {
+        let span = self.char_span();
+        let found = if span.is_empty() {
+            "the end of the document".to_owned()
+        } else {
+            format!("`{}`", &self.src[span.start..span.end])
+        };
+        fail(
+            span,
+            format!("unexpected {found}"),
+            "expected a string, number or keyword",
+            Some("quote strings that contain `\\/(){};[]\"#=` or whitespace"),
+        )
+    }
 }

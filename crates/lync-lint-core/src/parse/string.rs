@@ -5,7 +5,8 @@
 //! newlines are normalized to `\n`, every line loses the closing line's whitespace prefix
 //! (whitespace-only lines become empty), and only then are the other escapes interpreted.
 
-use super::scan::{Cursor, PResult, fail, is_unicode_space, newline_len, space_len};
+use super::chars::is_unicode_space;
+use super::scan::{Cursor, PResult, fail, newline_len, space_len};
 use crate::doc::Span;
 
 /// Bytes that end the fast scan of a single-line quoted string.
