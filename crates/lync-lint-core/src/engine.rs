@@ -311,23 +311,35 @@ fn evidence_span(ev: &Evidence<'_>) -> Span {
     ev.node.head_span()
 }
 
-/// The workloads of the declared nodes that carry one, unless switched off with `#false`.
+/// The workloads of the declared nodes that carry one, unless switched off with `#false`,
+/// and of the allowed values (of arguments and properties) that carry one: a need that Lync
+/// Online serves only for some of its values (`dial-in-conferencing "acp"`, not
+/// `"own-bridge"`) names its workload on those values alone.
 fn workloads(nodes: &[Node], decls: &[NodeDecl]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let add = |w: &String, out: &mut Vec<String>| {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
+    };
     for n in nodes {
         let Some(decl) = decls.iter().find(|d| d.name == n.name.value) else {
             continue;
         };
         let off = matches!(n.arg(0).map(|e| &e.value), Some(Value::Bool(false)));
-        if let (Some(w), false) = (&decl.workload, off)
-            && !out.contains(w)
-        {
-            out.push(w.clone());
+        if let (Some(w), false) = (&decl.workload, off) {
+            add(w, &mut out);
+        }
+        let args = n.args().zip(&decl.args);
+        let props = decl.props.iter().filter_map(|p| n.prop(&p.name).map(|e| (e, p)));
+        for (entry, value_decl) in args.chain(props) {
+            let Some(given) = entry.value.as_str() else { continue };
+            if let Some(w) = value_decl.choices.iter().find(|c| c.value == given).and_then(|c| c.workload.as_ref()) {
+                add(w, &mut out);
+            }
         }
         for w in workloads(n.children(), &decl.children) {
-            if !out.contains(&w) {
-                out.push(w);
-            }
+            add(&w, &mut out);
         }
     }
     out

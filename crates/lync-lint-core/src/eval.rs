@@ -33,16 +33,24 @@ pub fn eval<'a>(cond: &'a Condition, doc: &Index<'a>) -> Option<Vec<Evidence<'a>
                     let n = nodes.len();
                     (nodes, n)
                 }
-                Some(key) => {
+                Some(keys) => {
+                    // `distinct="country,region"` counts distinct tuples; a node counts when it
+                    // has at least one of the keys (a missing one is part of its tuple).
+                    let keys: Vec<&str> = keys.split(',').map(str::trim).collect();
                     let mut values = HashSet::new();
                     let counted: Vec<&Node> = nodes
                         .into_iter()
                         .filter(|node| {
-                            let v = if key == "val()" { node.arg(0) } else { node.prop(key) };
-                            v.is_some_and(|e| {
-                                values.insert(value_key(&e.value));
-                                true
-                            })
+                            let tuple: Vec<Option<(&'static str, String)>> = keys
+                                .iter()
+                                .map(|k| if *k == "val()" { node.arg(0) } else { node.prop(k) })
+                                .map(|v| v.map(|e| value_key(&e.value)))
+                                .collect();
+                            let counts = tuple.iter().any(Option::is_some);
+                            if counts {
+                                values.insert(tuple);
+                            }
+                            counts
                         })
                         .collect();
                     (counted, values.len())
@@ -82,11 +90,27 @@ fn value_key(v: &Value) -> (&'static str, String) {
     (v.type_name(), v.to_string())
 }
 
-/// Removes repeated nodes, keeping the first occurrence.
+/// Removes repeated nodes, keeping each at its first occurrence. A node that several leaves
+/// found keeps the first `label=` and the first count that any of them gave, so a rule may
+/// count nodes with one leaf and label them, case by case, with others.
 #[must_use]
 pub fn dedup(evidence: Vec<Evidence<'_>>) -> Vec<Evidence<'_>> {
-    let mut seen = HashSet::new();
-    evidence.into_iter().filter(|e| seen.insert(std::ptr::from_ref(e.node))).collect()
+    let mut out: Vec<Evidence<'_>> = Vec::with_capacity(evidence.len());
+    let mut seen = std::collections::HashMap::new();
+    for e in evidence {
+        match seen.get(&std::ptr::from_ref(e.node)) {
+            Some(&i) => {
+                let first: &mut Evidence<'_> = &mut out[i];
+                first.label = first.label.or(e.label);
+                first.count = first.count.or(e.count);
+            }
+            None => {
+                seen.insert(std::ptr::from_ref(e.node), out.len());
+                out.push(e);
+            }
+        }
+    }
+    out
 }
 
 /// Renders `{value}`, `{count}`, `{name}` and `{prop:NAME}` for one evidence node.
@@ -120,5 +144,117 @@ fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Evidence, dedup, eval};
+    use crate::doc::Document;
+    use crate::kql::{Index, Query};
+    use crate::policy::{Condition, Sel};
+
+    fn sel(text: &str) -> Sel {
+        Sel { query: Query::parse(text).expect("valid KQL"), text: text.to_owned(), missing: None }
+    }
+
+    fn count(min: Option<i128>, max: Option<i128>, distinct: Option<&str>) -> Condition {
+        Condition::Count {
+            query: sel("top() > site[datacenter = #true]"),
+            min,
+            max,
+            distinct: distinct.map(str::to_owned),
+            label: None,
+        }
+    }
+
+    fn doc(text: &str) -> Document {
+        crate::parse::parse(text).expect("parses")
+    }
+
+    /// What `cond` counted, when it holds.
+    fn counted(cond: &Condition, text: &str) -> Option<usize> {
+        let d = doc(text);
+        let index = Index::new(&d);
+        eval(cond, &index).map(|ev| ev.first().and_then(|e| e.count).unwrap_or(0))
+    }
+
+    const TWO_REGIONS_ONE_COUNTRY: &str = "site \"US East\" country=\"US\" region=\"east\" datacenter=#true\n\
+         site \"US West\" country=\"US\" region=\"west\" datacenter=#true\n";
+
+    #[test]
+    fn max_bounds_the_count() {
+        let text = "site \"A\" datacenter=#true\nsite \"B\" datacenter=#true\nsite \"C\" datacenter=#true\n";
+        assert_eq!(counted(&count(None, Some(3), None), text), Some(3));
+        assert_eq!(counted(&count(None, Some(2), None), text), None);
+        assert_eq!(counted(&count(Some(2), Some(3), None), text), Some(3));
+        assert_eq!(counted(&count(Some(4), Some(9), None), text), None);
+    }
+
+    #[test]
+    fn max_zero_holds_when_nothing_matches() {
+        assert_eq!(counted(&count(None, Some(0), None), "site \"Office\"\n"), Some(0));
+    }
+
+    #[test]
+    fn a_single_key_counts_distinct_values() {
+        assert_eq!(counted(&count(Some(2), None, Some("country")), TWO_REGIONS_ONE_COUNTRY), None);
+        assert_eq!(counted(&count(Some(1), None, Some("country")), TWO_REGIONS_ONE_COUNTRY), Some(1));
+    }
+
+    #[test]
+    fn a_tuple_counts_distinct_pairs() {
+        assert_eq!(counted(&count(Some(2), None, Some("country,region")), TWO_REGIONS_ONE_COUNTRY), Some(2));
+        // Two datacenters at one place are one place.
+        let one_place = "site \"A\" country=\"US\" region=\"east\" datacenter=#true\n\
+                         site \"B\" country=\"US\" region=\"east\" datacenter=#true\n";
+        assert_eq!(counted(&count(Some(2), None, Some("country,region")), one_place), None);
+        assert_eq!(counted(&count(Some(1), Some(1), Some("country,region")), one_place), Some(1));
+    }
+
+    #[test]
+    fn a_node_with_one_key_of_the_tuple_counts_and_one_with_none_does_not() {
+        let text = "site \"A\" country=\"US\" datacenter=#true\n\
+                    site \"B\" country=\"US\" region=\"east\" datacenter=#true\n\
+                    site \"C\" region=\"east\" datacenter=#true\n\
+                    site \"D\" datacenter=#true\n";
+        let d = doc(text);
+        let index = Index::new(&d);
+        let cond = count(Some(3), Some(3), Some("country, region"));
+        let ev = eval(&cond, &index).expect("three places");
+        let names: Vec<String> = ev.iter().filter_map(|e| e.node.arg(0)).map(|a| a.value.to_string()).collect();
+        assert_eq!(names, ["\"A\"", "\"B\"", "\"C\""], "D has neither key and is not evidence");
+        assert!(ev.iter().all(|e| e.count == Some(3)));
+    }
+
+    #[test]
+    fn a_tuple_can_include_the_argument() {
+        let text = "xmpp \"a.example\" \nxmpp \"a.example\"\nxmpp \"b.example\"\n";
+        let cond = Condition::Count {
+            query: sel("top() > xmpp"),
+            min: Some(2),
+            max: Some(2),
+            distinct: Some("val(),region".to_owned()),
+            label: None,
+        };
+        assert_eq!(counted(&cond, text), Some(2));
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_place_and_fills_label_and_count() {
+        let d = doc("site \"A\"\nsite \"B\"\n");
+        let (a, b) = (&d.nodes[0], &d.nodes[1]);
+        let ev = vec![
+            Evidence { node: a, label: None, count: Some(2) },
+            Evidence { node: b, label: None, count: Some(2) },
+            Evidence { node: a, label: Some("first label"), count: None },
+            Evidence { node: a, label: Some("second label"), count: Some(9) },
+        ];
+        let out = dedup(ev);
+        assert_eq!(out.len(), 2);
+        assert!(std::ptr::eq(out[0].node, a) && std::ptr::eq(out[1].node, b));
+        assert_eq!(out[0].label, Some("first label"));
+        assert_eq!(out[0].count, Some(2));
+        assert_eq!(out[1].label, None);
     }
 }

@@ -89,6 +89,9 @@ impl ValueType {
 pub struct Choice {
     pub value: String,
     pub description: String,
+    /// The Lync Online workload that serves the need when it takes this value (the summary
+    /// lists it), as [`NodeDecl::workload`] does for a whole node.
+    pub workload: Option<String>,
 }
 
 /// A declared argument or property.
@@ -112,7 +115,8 @@ pub struct NodeDecl {
     pub name: String,
     pub description: String,
     pub repeat: bool,
-    /// The Lync Online workload (or, generally, the service) that serves this need.
+    /// The Lync Online workload (or, generally, the service) that serves this need, whatever
+    /// its value; a need served only for some values declares it on those values instead.
     pub workload: Option<String>,
     pub args: Vec<ValueDecl>,
     pub props: Vec<ValueDecl>,

@@ -77,7 +77,7 @@ fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<
             {
                 r.error("when", format!("`max={hi}` is below `min={lo}`: this never holds"), e.value_span, "too low");
             }
-            let distinct = n.prop("distinct").and_then(|e| prop_ref(e, "distinct", vocab, r));
+            let distinct = n.prop("distinct").and_then(|e| distinct_ref(e, vocab, r));
             let query = selector_arg(src, n, vocab, r)?;
             Some(Condition::Count { query, min, max, distinct, label })
         }
@@ -108,22 +108,50 @@ fn label(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Stri
     Some(text)
 }
 
-/// A property name given as a value (`distinct=`, `missing=`): `val()` or a vocabulary property.
+/// A property name given as a value (`missing=`): `val()` or a vocabulary property.
 fn prop_ref(e: &Entry, what: &str, vocab: &Vocabulary, r: &mut Reader) -> Option<String> {
     let d = r.expect_string(e, &format!("`{what}`"))?;
-    if d != "val()" && !vocab.knows_prop(&d) {
+    check_key(&d, e, vocab, r);
+    Some(d)
+}
+
+/// `distinct=`: one key (`"country"`, `"val()"`) or a comma-separated tuple of them
+/// (`"country,region"`), each `val()` or a vocabulary property, none twice.
+fn distinct_ref(e: &Entry, vocab: &Vocabulary, r: &mut Reader) -> Option<String> {
+    let d = r.expect_string(e, "`distinct`")?;
+    let keys: Vec<&str> = d.split(',').map(str::trim).collect();
+    for (i, key) in keys.iter().enumerate() {
+        if key.is_empty() {
+            r.error_help(
+                "when",
+                format!("`distinct=\"{d}\"` has an empty key"),
+                e.value_span,
+                "empty key",
+                Some("write one key (`\"country\"`) or several separated by commas (`\"country,region\"`)".to_owned()),
+            );
+        } else if keys[..i].contains(key) {
+            r.error("when", format!("`distinct=` names `{key}` twice"), e.value_span, "repeated key");
+        } else {
+            check_key(key, e, vocab, r);
+        }
+    }
+    Some(keys.join(","))
+}
+
+/// Reports `key` unless it is `val()` or a property of the vocabulary.
+fn check_key(key: &str, e: &Entry, vocab: &Vocabulary, r: &mut Reader) {
+    if key != "val()" && !vocab.knows_prop(key) {
         let props = vocab.prop_names();
-        let help = did_you_mean(&d, props.iter().map(String::as_str))
+        let help = did_you_mean(key, props.iter().map(String::as_str))
             .map_or_else(|| "`val()` or a property of the vocabulary".to_owned(), |s| format!("did you mean `{s}`?"));
         r.error_help(
             "unknown-property",
-            format!("the vocabulary has no property `{d}`"),
+            format!("the vocabulary has no property `{key}`"),
             e.value_span,
             "unknown property",
             Some(help),
         );
     }
-    Some(d)
 }
 
 /// The selector argument of `when`, `match` or `count`, with its `missing=` filter.

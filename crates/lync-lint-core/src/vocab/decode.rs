@@ -202,15 +202,101 @@ fn choices(node: &Node, name: &str, ty: ValueType, r: &mut Reader) -> Vec<Choice
             );
             continue;
         }
-        r.allow_props(c, &["description"]);
+        r.allow_props(c, &["description", "workload"]);
         let description = c.prop("description").and_then(|e| r.expect_string(e, "`description`")).unwrap_or_default();
+        let workload = c.prop("workload").and_then(|e| r.expect_string(e, "`workload`"));
         if let Some((value, span)) = r.string_arg(c, "an allowed value") {
             if let Some((_, first)) = out.iter().find(|(o, _)| o.value == value) {
                 duplicate(r, &format!("value `\"{value}\"`"), span, *first);
                 continue;
             }
-            out.push((Choice { value, description }, span));
+            out.push((Choice { value, description, workload }, span));
         }
     }
     out.into_iter().map(|(c, _)| c).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::SourceFile;
+    use crate::engine::{CheckOptions, Verdict, check};
+    use crate::pack::{PackSet, PackSource};
+
+    const VOCABULARY: &str = r#"vocabulary "t" {
+    node "collaboration" {
+        description "needs"
+        node "im-presence" workload="instant messaging" {
+            description "IM"
+            arg "enabled" type="boolean"
+        }
+        node "dial-in-conferencing" {
+            description "dial-in"
+            arg "provider" type="string" {
+                value "acp" description="a provider" workload="dial-in through a provider"
+                value "own-bridge" description="our own bridge"
+            }
+        }
+    }
+}
+"#;
+
+    fn pack(vocabulary: &str, policies: &str) -> (PackSet, usize) {
+        let files = vec![
+            ("t/pack.kdl".to_owned(), "pack \"t\" {\n    version \"1.0.0\"\n}\n".to_owned()),
+            ("t/vocabulary.kdl".to_owned(), vocabulary.to_owned()),
+            ("t/rules.kdl".to_owned(), policies.to_owned()),
+        ];
+        let (set, errors) = PackSet::decode(&[PackSource::new("test".to_owned(), files)], crate::parse::first_error);
+        (set, errors.iter().map(|f| f.diagnostics.len()).sum())
+    }
+
+    fn workloads(set: &PackSet, text: &str) -> Vec<String> {
+        let r = check(SourceFile::new("e.lync.kdl", text), set, &CheckOptions::default());
+        assert_eq!(r.verdict, Some(Verdict::OnlineViable), "{:?}", r.diagnostics);
+        r.workloads
+    }
+
+    #[test]
+    fn a_choice_may_name_the_workload_that_serves_it() {
+        let (set, errors) = pack(VOCABULARY, "");
+        assert_eq!(errors, 0);
+        let acp = "collaboration {\n    im-presence #true\n    dial-in-conferencing \"acp\"\n}\n";
+        assert_eq!(workloads(&set, acp), ["instant messaging", "dial-in through a provider"]);
+        let own = "collaboration {\n    im-presence #true\n    dial-in-conferencing \"own-bridge\"\n}\n";
+        assert_eq!(workloads(&set, own), ["instant messaging"], "no workload serves the organization's own bridge");
+    }
+
+    #[test]
+    fn a_choice_takes_no_other_property() {
+        let (_, errors) = pack(&VOCABULARY.replace("workload=\"dial-in", "served-by=\"dial-in"), "");
+        assert_eq!(errors, 1);
+    }
+
+    #[test]
+    fn distinct_names_known_keys_once_each() {
+        let vocabulary = r#"vocabulary "t" {
+    node "site" repeat=#true {
+        description "a site"
+        arg "name" type="string"
+        prop "country" type="country"
+        prop "region" type="string"
+    }
+}
+"#;
+        let policy = |distinct: &str| {
+            format!(
+                "policy \"t/p\" {{\n    title \"t\"\n    severity \"error\"\n    when {{\n        count \"top() > site\" distinct=\"{distinct}\" min=2\n    }}\n    message \"m\"\n}}\n"
+            )
+        };
+        for (distinct, mistakes) in [
+            ("country,region", 0),
+            (" country , region ", 0),
+            ("val(),country", 0),
+            ("country,regoin", 1),
+            ("country,,region", 1),
+            ("country,country", 1),
+        ] {
+            assert_eq!(pack(vocabulary, &policy(distinct)).1, mistakes, "distinct=\"{distinct}\"");
+        }
+    }
 }
