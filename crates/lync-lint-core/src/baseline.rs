@@ -17,15 +17,21 @@ use crate::engine::FileReport;
 /// One recorded finding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub struct Entry {
+    /// The id of the rule that fired, e.g. `federation/xmpp`.
     pub rule: String,
+    /// The file's name as the report shows it, e.g. `envs/a.lync.kdl`.
     pub file: String,
+    /// The finding's node path in the file, e.g. `federation/xmpp[1]`; empty when the
+    /// finding points at no node.
     pub path: String,
 }
 
 /// A baseline file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
+    /// The file format's version; `1`, the only one there is.
     pub version: u32,
+    /// The recorded findings, sorted when recorded; each hides one finding.
     pub findings: Vec<Entry>,
 }
 
@@ -126,7 +132,7 @@ impl Baseline {
 }
 
 impl Applied {
-    /// Adds another file's result (call [`Vec::sort`] on `fixed` when done).
+    /// Adds another file's result (call [`slice::sort`] on `fixed` when done).
     pub fn add(&mut self, other: Self) {
         self.baselined += other.baselined;
         self.fixed.extend(other.fixed);

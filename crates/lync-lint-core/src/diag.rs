@@ -10,8 +10,11 @@ use crate::doc::Span;
 /// A diagnostic's severity, after configuration and target adjustments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
+    /// Reported for information only; never fails a run.
     Advice,
+    /// Fails a run only when warnings are denied (`--deny-warnings`).
     Warning,
+    /// Fails the run.
     Error,
 }
 
@@ -27,6 +30,7 @@ impl Severity {
         }
     }
 
+    /// The policy-language spelling: `error`, `warning` or `advice`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,16 +50,20 @@ impl fmt::Display for Severity {
 /// A labelled span. The first label of a diagnostic is its primary one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
+    /// The bytes of the file the label points at.
     pub span: Span,
+    /// The text shown at the span; `None` for a label that only marks the place.
     pub text: Option<String>,
 }
 
 impl Label {
+    /// A label with `text` at `span`.
     #[must_use]
     pub fn new(span: Span, text: impl Into<String>) -> Self {
         Self { span, text: Some(text.into()) }
     }
 
+    /// A label without text that only marks `span`.
     #[must_use]
     pub fn bare(span: Span) -> Self {
         Self { span, text: None }
@@ -67,11 +75,16 @@ impl Label {
 pub struct Diagnostic {
     /// `kdl::syntax`, `schema::type`, a rule id, ...
     pub code: String,
+    /// The severity it is reported with, after rule settings and the target have adjusted it.
     pub severity: Severity,
+    /// The one-line summary of the problem.
     pub message: String,
     /// Primary label first, then the secondary ones. May be empty for whole-file problems.
     pub labels: Vec<Label>,
+    /// What to do about it; `None` when there is no advice.
     pub help: Option<String>,
+    /// A link to read more: for a finding, the first of its rule's sources that has one;
+    /// `None` when there is none.
     pub url: Option<String>,
     /// What a rule finding rules out (`online`), `None` for other diagnostics.
     pub rules_out: Option<String>,
@@ -86,6 +99,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error with `code` and `message`, with no labels, help or finding data.
     #[must_use]
     pub fn error(code: &str, message: impl Into<String>) -> Self {
         Self {
@@ -103,23 +117,28 @@ impl Diagnostic {
         }
     }
 
+    /// A warning with `code` and `message`, with no labels, help or finding data.
     #[must_use]
     pub fn warning(code: &str, message: impl Into<String>) -> Self {
         Self { severity: Severity::Warning, ..Self::error(code, message) }
     }
 
+    /// Adds a label with `text` at `span` after the existing ones (the first one added is
+    /// the primary label).
     #[must_use]
     pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label::new(span, text));
         self
     }
 
+    /// Sets the help text.
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Sets the help text, or removes it when `help` is `None`.
     #[must_use]
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
@@ -136,9 +155,13 @@ impl Diagnostic {
 /// Why a finding is suppressed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waived {
+    /// The waiver's `reason` (never empty: a waiver without one suppresses nothing).
     pub reason: String,
+    /// The waiver's `expires` date (`YYYY-MM-DD`); `None` when it never expires.
     pub expires: Option<String>,
+    /// The waiver's `owner`; `None` when not given.
     pub owner: Option<String>,
+    /// The waiver's `ticket`; `None` when not given.
     pub ticket: Option<String>,
     /// The waiver node, in the same file.
     pub span: Span,
@@ -147,11 +170,15 @@ pub struct Waived {
 /// A source file's display name and text, shared by everything that points into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
+    /// The name messages show for the file: its path, `<stdin>` (or the name given for
+    /// standard input), or a description of embedded text.
     pub name: String,
+    /// The whole text (without a byte order mark); spans are byte offsets into it.
     pub text: String,
 }
 
 impl SourceFile {
+    /// A shared source file named `name` holding `text`.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(Self { name: name.into(), text: text.into() })
@@ -161,7 +188,9 @@ impl SourceFile {
 /// Diagnostics about one file (used for pack, policy and config files).
 #[derive(Debug, Clone)]
 pub struct FileDiagnostics {
+    /// The file the diagnostics point into.
     pub file: Arc<SourceFile>,
+    /// The diagnostics about it.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -10,21 +10,26 @@ use std::fmt;
 /// A half-open byte range `start..end` into the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Span {
+    /// The offset of the first byte.
     pub start: usize,
+    /// The offset just past the last byte (equal to `start` for an empty span).
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     #[must_use]
     pub fn new(start: usize, end: usize) -> Self {
         Self { start, end }
     }
 
+    /// The number of bytes covered.
     #[must_use]
     pub fn len(self) -> usize {
         self.end - self.start
     }
 
+    /// `true` when the span covers no bytes.
     #[must_use]
     pub fn is_empty(self) -> bool {
         self.end == self.start
@@ -40,10 +45,16 @@ impl Span {
 /// A KDL value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
+    /// A string (bare identifier, quoted, raw or multi-line), with escapes resolved.
     String(String),
+    /// A number without fraction or exponent, in any radix; one outside the `i128` range is
+    /// a syntax error.
     Integer(i128),
+    /// A number with a fraction or exponent, or `#inf`, `#-inf`, `#nan`.
     Float(f64),
+    /// `#true` or `#false`.
     Bool(bool),
+    /// `#null`.
     Null,
 }
 
@@ -75,6 +86,7 @@ impl Value {
         })
     }
 
+    /// The text of a string value; `None` for any other type.
     #[must_use]
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -102,7 +114,9 @@ impl fmt::Display for Value {
 /// A name (node name, property name, or type annotation) with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
+    /// The name, with quotes removed and escapes resolved.
     pub value: String,
+    /// The name's token in the source, quotes included.
     pub span: Span,
 }
 
@@ -113,6 +127,7 @@ pub struct Entry {
     pub name: Option<Ident>,
     /// The type annotation, e.g. `(sri)` in `(sri)"..."`.
     pub ty: Option<Ident>,
+    /// The value.
     pub value: Value,
     /// The value token itself (without the name or annotation).
     pub value_span: Span,
@@ -123,7 +138,9 @@ pub struct Entry {
 /// A node: `(ty)name arg... prop=value... { children }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// The type annotation (the `ty` of `(ty)name`); `None` when there is none.
     pub ty: Option<Ident>,
+    /// The node name.
     pub name: Ident,
     /// Arguments and properties, in source order.
     pub entries: Vec<Entry>,
@@ -174,5 +191,6 @@ impl Node {
 /// A parsed KDL document.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
+    /// The top-level nodes, in source order.
     pub nodes: Vec<Node>,
 }

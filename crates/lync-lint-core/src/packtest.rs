@@ -23,29 +23,58 @@ use crate::read::Reader;
 /// One expectation of a test.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expect {
-    Fires { rule: String, line: Option<usize>, span: Span },
-    Quiet { rule: String, span: Span },
-    Verdict { verdict: String, span: Span },
+    /// `fires "RULE-ID"`: the rule must have an unwaived finding.
+    Fires {
+        /// The rule id.
+        rule: String,
+        /// `line=`: the environment line (1-based, counted from the line after `env {`) the
+        /// finding's primary label must start on; `None` for any line.
+        line: Option<usize>,
+        /// The rule id's span in the test file, where a failure points.
+        span: Span,
+    },
+    /// `quiet "RULE-ID"`: the rule must have no unwaived finding.
+    Quiet {
+        /// The rule id.
+        rule: String,
+        /// The rule id's span in the test file, where a failure points.
+        span: Span,
+    },
+    /// `verdict "..."`: the file's verdict must be this one.
+    Verdict {
+        /// The expected verdict: `online-ruled-out` or `online-viable`.
+        verdict: String,
+        /// The verdict's span in the test file, where a failure points.
+        span: Span,
+    },
 }
 
 /// A decoded test.
 #[derive(Debug, Clone)]
 pub struct PackTest {
+    /// The test's name (`test "NAME"`), unique in its file.
     pub name: String,
+    /// The test file it is in.
     pub file: Arc<SourceFile>,
+    /// The whole `test` node.
     pub span: Span,
     /// The span of the test's name.
     pub name_span: Span,
+    /// The environment: the nodes of the `env` block, with spans into the test file.
     pub env: Document,
     /// The line of `env {` in the test file (1-based); env lines count from the next one.
     pub env_line: usize,
+    /// The `target` field: the environment is checked as if this target were chosen,
+    /// whatever its own `deployment { target }` says; `None` leaves the environment's own.
     pub target: Option<Target>,
+    /// The expectations, in source order; never empty.
     pub expects: Vec<Expect>,
 }
 
 /// A failed expectation, with what was produced instead.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The name of the test, or `RULE-ID (example)` for a policy's `example`.
     pub test: String,
     /// The file the failed expectation points into (a test file, or a policy file for an
     /// `example`).
@@ -61,22 +90,28 @@ pub struct Failure {
 /// A test or an example that ran.
 #[derive(Debug, Clone)]
 pub struct TestResult {
+    /// The name of the test, or `RULE-ID (example)` for a policy's `example`.
     pub name: String,
+    /// The test file, or the policy file for an `example`.
     pub file: Arc<SourceFile>,
     /// The test node (or the policy's `example` field).
     pub span: Span,
     /// `true` for a policy's `example`, `false` for a `test` node.
     pub example: bool,
+    /// The failed expectations; empty when it passed.
     pub failures: Vec<Failure>,
 }
 
 /// The result of running tests.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// The number of tests and examples without a failure.
     pub passed: usize,
+    /// The failures of every test and example, in the order of `results`.
     pub failures: Vec<Failure>,
-    /// Rules that no test makes fire / keeps quiet.
+    /// The rules under test that no test makes fire, in load order.
     pub never_fired: Vec<String>,
+    /// The rules under test that no test keeps quiet, in load order.
     pub never_quiet: Vec<String>,
     /// Every test and example that ran, in order.
     pub results: Vec<TestResult>,

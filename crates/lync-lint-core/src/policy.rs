@@ -16,17 +16,46 @@ use crate::vocab::Vocabulary;
 /// A condition of `when` (SPEC §3).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub enum Condition {
-    Match { query: Sel, label: Option<String> },
-    Count { query: Sel, min: Option<i128>, max: Option<i128>, distinct: Option<String>, label: Option<String> },
+    /// `match "KQL"` (or `when "KQL"`): holds when the selector matches at least one node;
+    /// every matched node is evidence.
+    Match {
+        /// The selector.
+        query: Sel,
+        /// The `label=` text of this condition's evidence, used instead of the policy's
+        /// `label`; `None` to use the policy's.
+        label: Option<String>,
+    },
+    /// `count "KQL"`: holds when the number of matched nodes (or of their distinct values) is
+    /// between `min` and `max`; the counted nodes are the evidence, and the number is `{count}`.
+    Count {
+        /// The selector.
+        query: Sel,
+        /// The smallest number that holds (inclusive); `None` for no lower bound.
+        min: Option<i128>,
+        /// The largest number that holds (inclusive); `None` for no upper bound.
+        max: Option<i128>,
+        /// `distinct="KEY,..."`: count the distinct tuples of these keys (property names, or
+        /// `val()` for the first argument) instead of nodes; a node with none of the keys is
+        /// not counted. `None` counts nodes.
+        distinct: Option<String>,
+        /// The `label=` text of this condition's evidence, used instead of the policy's
+        /// `label`; `None` to use the policy's.
+        label: Option<String>,
+    },
+    /// `all { ... }`: holds when every condition holds; the evidence of all of them.
     All(Vec<Condition>),
+    /// `any { ... }`: holds when at least one condition holds; the evidence of those that hold.
     Any(Vec<Condition>),
+    /// `not { ... }`: holds when the condition does not hold; it gives no evidence.
     Not(Box<Condition>),
 }
 
 /// A parsed selector with the text it was written as.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Sel {
+    /// The parsed query.
     pub query: Query,
+    /// The selector as written in the policy file.
     pub text: String,
     /// Extension: `missing="PROP"` on `match`/`count` keeps only the selected nodes that lack
     /// property `PROP` (or, for `missing="val()"`, any argument). KQL itself cannot select
@@ -55,34 +84,57 @@ impl Sel {
 /// A cited source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
+    /// The title of the cited document.
     pub title: String,
+    /// Where to read it (`url=`); `None` when not given.
     pub url: Option<String>,
+    /// Its publication date (`date=`, `YYYY-MM-DD`); `None` when not given.
     pub date: Option<String>,
 }
 
 /// A help text, used when its selector matches (or always, without one).
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Help {
+    /// The selector (`when=`) that must match a node of the file for the text to apply;
+    /// `None` for a text that always applies.
     pub when: Option<Sel>,
+    /// The help text.
     pub text: String,
 }
 
 /// One policy: a rule with its documentation attached.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
+    /// The rule id, e.g. `federation/xmpp`: the code of its findings, unique across packs.
     pub id: String,
-    /// The id's span in the policy file, and that file's index in the pack.
+    /// The id's span in the policy file.
     pub id_span: Span,
+    /// The index of its policy file in [`PackSet::files`](crate::pack::PackSet::files).
     pub file: usize,
+    /// A one-line title (`title`).
     pub title: String,
+    /// The severity of its findings before rule settings and the target adjust it
+    /// (`severity`; `error` when not given).
     pub severity: Severity,
+    /// The deployment target its findings rule out (`rules-out`, e.g. `online`); `None` when
+    /// they rule nothing out.
     pub rules_out: Option<String>,
+    /// Whether a waiver may suppress its finding (`waivable`; `true` when not given).
     pub waivable: bool,
+    /// The condition under which the rule fires (`when`).
     pub when: Condition,
+    /// The finding's message (`message`), with placeholders filled from the first evidence.
     pub message: String,
+    /// The text of each evidence label (`label`), unless the condition gives its own; `None`
+    /// for labels without text.
     pub label: Option<String>,
+    /// The help texts (`help`), in order: the first that applies becomes the finding's help.
     pub helps: Vec<Help>,
+    /// The cited sources (`source`), in order: the first is the finding's source, and the
+    /// first with a URL gives its `url`.
     pub sources: Vec<Source>,
+    /// An environment file (`example`) that must make the rule fire, checked by the policy
+    /// tests; `None` when not given.
     pub example: Option<String>,
     /// The `example` field's span in the policy file.
     pub example_span: Option<Span>,

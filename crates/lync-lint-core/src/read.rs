@@ -10,17 +10,20 @@ use crate::doc::{Entry, Node, Span, Value};
 /// Collects the diagnostics of one file while its nodes are decoded.
 #[derive(Debug, Default)]
 pub struct Reader {
+    /// The diagnostics reported so far, in the order they were reported.
     pub diagnostics: Vec<Diagnostic>,
     /// The prefix of this file's codes: `policy`, `vocabulary`, `pack`.
     pub area: &'static str,
 }
 
 impl Reader {
+    /// A reader with no diagnostics whose codes start with `area`.
     #[must_use]
     pub fn new(area: &'static str) -> Self {
         Self { diagnostics: Vec::new(), area }
     }
 
+    /// Adds a diagnostic built elsewhere, with its code unchanged.
     pub fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
@@ -46,6 +49,7 @@ impl Reader {
         }
     }
 
+    /// `true` when any diagnostic has been reported.
     #[must_use]
     pub fn has_errors(&self) -> bool {
         !self.diagnostics.is_empty()

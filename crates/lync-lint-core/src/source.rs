@@ -26,7 +26,10 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read `{path}`: {source}")]
 pub struct ReadError {
+    /// The path as given (`<stdin>` for standard input).
     pub path: String,
+    /// Why it could not be read: the I/O error, or one made here for a file that is too
+    /// large, is not UTF-8 or holds a NUL byte.
     #[source]
     pub source: std::io::Error,
 }

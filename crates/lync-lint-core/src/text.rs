@@ -24,14 +24,18 @@ pub const START: Position = Position { line: 1, column: 1 };
 /// A 1-based line and a 1-based column in Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
+    /// The line, counted from 1.
     pub line: usize,
+    /// The column, counted from 1 in Unicode scalar values.
     pub column: usize,
 }
 
 /// A 0-based line and a 0-based column in UTF-16 code units (LSP `Position`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Utf16Position {
+    /// The line, counted from 0.
     pub line: usize,
+    /// The column, counted from 0 in UTF-16 code units.
     pub character: usize,
 }
 
@@ -56,7 +60,9 @@ impl Units {
 /// The start and end positions of a span; `end` is one past the span's last character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {
+    /// The position of the span's first character.
     pub start: Position,
+    /// The position just past the span's last character.
     pub end: Position,
 }
 
@@ -115,6 +121,7 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Indexes the lines of `text`.
     #[must_use]
     pub fn new(text: &'a str) -> Self {
         Self { text, starts: line_starts(text), chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }

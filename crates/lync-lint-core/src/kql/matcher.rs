@@ -15,6 +15,7 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// Flattens `doc` for querying.
     #[must_use]
     pub fn new(doc: &'a Document) -> Self {
         Self { roots: &doc.nodes, flat: flatten(doc) }

@@ -4,8 +4,8 @@
 //! Implements kdl-org/kdl `QUERY-SPEC.md`: selectors with `>`, `>>`, `+`, `++` and `||`,
 //! `top()`, type matchers `(t)` / `()`, and accessor matchers `[val(n)]`, `[prop(p)]`, `[p]`,
 //! `[name()]`, `[tag()]` with the operators `= != > < >= <= ^= $= *=`. Lexing lives in
-//! `lex` and `literal`, the grammar in `parse` and `bracket`, and evaluation against a
-//! [`Document`] in `matcher`.
+//! `lex` (its literals are the document lexer's, `crate::parse`), the grammar in `parse` and
+//! `bracket`, and evaluation against a [`Document`] in `matcher`.
 
 mod bracket;
 mod lex;
@@ -46,8 +46,11 @@ pub struct Query {
 /// character or token. [`fmt::Display`] prints only the message; `help` is separate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KqlError {
+    /// What is wrong, in one line.
     pub message: String,
+    /// The bad character or token, as byte offsets into the query string.
     pub span: Span,
+    /// How to fix it; `None` when there is no advice.
     pub help: Option<String>,
 }
 

@@ -22,9 +22,13 @@ use crate::vocab::{self, Vocabulary};
 /// A pack's identity from its `pack.kdl`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackInfo {
+    /// The pack's name (`pack "NAME"`); empty when `pack.kdl` is missing or does not parse.
     pub name: String,
+    /// The pack's `version`, e.g. `2.0.0`; empty when not given.
     pub version: String,
+    /// The pack's `description`; empty when not given.
     pub description: String,
+    /// The date of the facts the pack encodes (`as-of`, `YYYY-MM-DD`); empty when not given.
     pub as_of: String,
     /// Where it came from: `builtin` or the directory.
     pub origin: String,
@@ -33,6 +37,7 @@ pub struct PackInfo {
 /// The files of one pack, before decoding.
 #[derive(Debug, Clone)]
 pub struct PackSource {
+    /// Where the pack comes from: `builtin` or the directory as given.
     pub origin: String,
     /// (display path, text), sorted by path. The built-in pack's texts are borrowed from
     /// the binary.
@@ -70,8 +75,12 @@ impl PackSource {
 /// Every loaded pack, their merged vocabulary and their policies.
 #[derive(Debug, Default)]
 pub struct PackSet {
+    /// The packs, in load order.
     pub packs: Vec<PackInfo>,
+    /// The vocabularies of every pack, merged.
     pub vocab: Vocabulary,
+    /// The policies of every pack, in load order; a policy whose id is already taken is
+    /// left out (and reported).
     pub policies: Vec<Policy>,
     /// Policy files, indexed by [`Policy::file`].
     pub files: Vec<Arc<SourceFile>>,
@@ -128,6 +137,7 @@ struct Loader {
 }
 
 impl PackSet {
+    /// The policy with the rule id `id`; `None` when no loaded pack has it.
     #[must_use]
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)

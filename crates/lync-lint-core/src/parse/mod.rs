@@ -1,6 +1,6 @@
 //! Parsing: source text to the internal [`Document`] model, with byte spans.
 //!
-//! Every document is parsed by our own KDL v2 parser ([`fast`]): iterative (no recursion,
+//! Every document is parsed by our own KDL v2 parser (`fast`): iterative (no recursion,
 //! so no stack overflow at any depth), one pass, allocations proportional to nodes. Its spans
 //! are, by construction and by differential tests, the ones the `kdl` crate produces: node span from the type annotation's `(` or the name to the end of the
 //! node's last element (children block included, terminator excluded); name and annotation
@@ -28,9 +28,13 @@ use crate::doc::{Document, Ident, Span, Value};
 /// One syntax problem, with its span in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
+    /// What is wrong, in one line.
     pub message: String,
+    /// The text shown at `span`; `None` shows `here`.
     pub label: Option<String>,
+    /// How to fix it; `None` when there is no advice.
     pub help: Option<String>,
+    /// The offending bytes in the source.
     pub span: Span,
 }
 

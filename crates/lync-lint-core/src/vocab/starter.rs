@@ -14,7 +14,9 @@ use super::{NodeDecl, ValueDecl, ValueType, Vocabulary};
 /// KDL source (`"online"`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Active {
+    /// The node names from the top-level node down to this one, e.g. `["deployment", "target"]`.
     pub path: Vec<String>,
+    /// The node's arguments as KDL source, written after its name, e.g. `"online"`.
     pub args: String,
 }
 
