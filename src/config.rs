@@ -7,10 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lync_lint_core::diag::{Diagnostic, FileDiagnostics, Severity, SourceFile, did_you_mean};
+use lync_lint_core::diag::{FileDiagnostics, Severity, SourceFile, did_you_mean};
 use lync_lint_core::doc::{Node, Span};
 use lync_lint_core::engine::{RuleSetting, Target};
-use lync_lint_core::pack::PackSet;
 use lync_lint_core::read::Reader;
 
 /// The config file's name.
@@ -200,30 +199,6 @@ impl Config {
             return;
         };
         self.rules.push(Setting { value: (id, setting), span });
-    }
-
-    /// Checks the `rule` ids against the loaded packs.
-    ///
-    /// # Errors
-    /// A diagnostic for every unknown id.
-    pub fn check_rules(&self, packs: &PackSet) -> Result<(), FileDiagnostics> {
-        let Some(file) = &self.file else { return Ok(()) };
-        let diagnostics: Vec<Diagnostic> = self
-            .rules
-            .iter()
-            .filter(|s| packs.policy(&s.value.0).is_none())
-            .map(|s| {
-                let id = &s.value.0;
-                let help = did_you_mean(id, packs.policies.iter().map(|p| p.id.as_str())).map_or_else(
-                    || "`lync-lint rules` lists the rule ids".to_owned(),
-                    |c| format!("did you mean `{c}`?"),
-                );
-                Diagnostic::error("config::unknown-rule", format!("unknown rule `{id}`"))
-                    .with_label(s.span, "no such rule")
-                    .with_help(help)
-            })
-            .collect();
-        if diagnostics.is_empty() { Ok(()) } else { Err(FileDiagnostics { file: file.clone(), diagnostics }) }
     }
 }
 

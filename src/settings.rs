@@ -1,12 +1,23 @@
-//! Settings: what the configuration file, the command line and the environment say, resolved
-//! into the values the checking core takes.
+//! Settings: what the configuration file, the command line (or the editor) and the
+//! environment say, resolved once into the values the checking core takes ([`Settings`]).
 //!
 //! Today's date is read here (the core reads no clock): `LYNC_LINT_TODAY` when set (tests use
 //! it), else the local date, looked up only when a waiver has an expiry date.
 
-use lync_lint_core::engine::CheckOptions;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lync_lint_core::diag::{Diagnostic, FileDiagnostics, SourceFile, did_you_mean};
+use lync_lint_core::doc::Span;
+use lync_lint_core::engine::{CheckOptions, RuleSetting, Target};
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::LineIndex;
 use lync_lint_core::vocab::is_date;
 use lync_lint_core::waiver::Today;
+
+use crate::config::{Config, Setting};
+use crate::discover::Selection;
 
 /// The local date, computed once per process.
 fn local_today() -> String {
@@ -37,4 +48,210 @@ pub fn today_date() -> String {
 #[must_use]
 pub fn check_options() -> CheckOptions {
     CheckOptions { explain: crate::syntax::explain, ..CheckOptions::default() }
+}
+
+/// Where a resolved setting came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Nobody said: the default.
+    Default,
+    /// The command line (or the editor's initialization options).
+    Flags,
+    /// `lync-lint.kdl`, at this span.
+    Config(Span),
+}
+
+/// A resolved setting and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Resolved<T> {
+    fn new(value: T, origin: Origin) -> Self {
+        Self { value, origin }
+    }
+}
+
+/// What the user says outside `lync-lint.kdl`: flags of the command line, or the language
+/// server's initialization options.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--no-config`.
+    pub no_config: bool,
+    /// `--no-builtin`.
+    pub no_builtin: bool,
+    /// `--policies DIR` (repeatable).
+    pub policies: Vec<PathBuf>,
+    /// `--target`.
+    pub target: Option<Target>,
+}
+
+impl Flags {
+    /// The configuration file these flags select: `--config`, else `lync-lint.kdl` found by
+    /// walking up from `start`; none with `--no-config`.
+    #[must_use]
+    pub fn config_path(&self, start: &Path) -> Option<PathBuf> {
+        if self.no_config { None } else { self.config.clone().or_else(|| crate::config::discover(start)) }
+    }
+}
+
+/// Every setting, resolved once from `lync-lint.kdl` and the flags (the flags win), for
+/// `check`, `test`, `init`, `rules`, `explain`, the language server and `--show-config`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The configuration file, when one was loaded (its text, for origins).
+    pub file: Option<Arc<SourceFile>>,
+    /// The directory paths and globs are relative to.
+    pub root: PathBuf,
+    pub include: Vec<Resolved<String>>,
+    pub exclude: Vec<Resolved<String>>,
+    /// Policy pack directories, the configuration's first.
+    pub policies: Vec<Resolved<PathBuf>>,
+    /// Whether the built-in pack is loaded.
+    pub builtin: Resolved<bool>,
+    /// Severity overrides by rule id.
+    pub rules: Vec<Resolved<(String, RuleSetting)>>,
+    /// The default output format's name (`--format` wins over it).
+    pub format: Resolved<Option<String>>,
+    /// A target every file is checked as if it declared.
+    pub target: Resolved<Option<Target>>,
+}
+
+impl Settings {
+    /// Resolves `config` and `flags` into one value.
+    #[must_use]
+    pub fn resolve(config: Config, flags: &Flags) -> Self {
+        let from = |span: Span| Origin::Config(span);
+        let strings =
+            |list: &[Setting<String>]| list.iter().map(|s| Resolved::new(s.value.clone(), from(s.span))).collect();
+        let mut policies: Vec<Resolved<PathBuf>> =
+            config.policies.iter().map(|p| Resolved::new(p.value.clone(), from(p.span))).collect();
+        policies.extend(flags.policies.iter().map(|p| Resolved::new(p.clone(), Origin::Flags)));
+        let builtin = match (&config.builtin, flags.no_builtin) {
+            (_, true) => Resolved::new(false, Origin::Flags),
+            (Some(b), false) => Resolved::new(b.value, from(b.span)),
+            (None, false) => Resolved::new(true, Origin::Default),
+        };
+        let target = match (flags.target, &config.target) {
+            (Some(t), _) => Resolved::new(Some(t), Origin::Flags),
+            (None, Some(t)) => Resolved::new(Some(t.value), from(t.span)),
+            (None, None) => Resolved::new(None, Origin::Default),
+        };
+        let format = config
+            .format
+            .as_ref()
+            .map_or(Resolved::new(None, Origin::Default), |f| Resolved::new(Some(f.value.clone()), from(f.span)));
+        Self {
+            include: strings(&config.include),
+            exclude: strings(&config.exclude),
+            rules: config.rules.iter().map(|r| Resolved::new(r.value.clone(), from(r.span))).collect(),
+            file: config.file,
+            root: config.dir,
+            policies,
+            builtin,
+            format,
+            target,
+        }
+    }
+
+    /// Every rule the configuration names must exist in `packs`.
+    ///
+    /// # Errors
+    /// `config::unknown-rule` for each unknown id, with a did-you-mean, in the config file.
+    pub fn check_rules(&self, packs: &PackSet) -> Result<(), FileDiagnostics> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let diagnostics: Vec<Diagnostic> = self
+            .rules
+            .iter()
+            .filter(|s| packs.policy(&s.value.0).is_none())
+            .filter_map(|s| {
+                let Origin::Config(span) = s.origin else { return None };
+                let id = &s.value.0;
+                let help = did_you_mean(id, packs.policies.iter().map(|p| p.id.as_str())).map_or_else(
+                    || "`lync-lint rules` lists the rule ids".to_owned(),
+                    |c| format!("did you mean `{c}`?"),
+                );
+                Some(
+                    Diagnostic::error("config::unknown-rule", format!("unknown rule `{id}`"))
+                        .with_label(span, "no such rule")
+                        .with_help(help),
+                )
+            })
+            .collect();
+        if diagnostics.is_empty() { Ok(()) } else { Err(FileDiagnostics { file: file.clone(), diagnostics }) }
+    }
+
+    /// The check options of these settings, with today's date.
+    #[must_use]
+    pub fn check_options(&self, today: Today) -> CheckOptions {
+        CheckOptions {
+            target: self.target.value,
+            today,
+            rules: self.rules.iter().map(|r| r.value.clone()).collect(),
+            ..check_options()
+        }
+    }
+
+    /// Which files are environment files.
+    #[must_use]
+    pub fn selection(&self) -> Selection {
+        let values = |list: &[Resolved<String>]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
+        Selection::new(self.root.clone(), &values(&self.include), &values(&self.exclude))
+    }
+
+    /// Where a setting came from, as `--show-config` prints it.
+    fn origin(&self, origin: Origin) -> String {
+        match (origin, &self.file) {
+            (Origin::Default, _) => "default".to_owned(),
+            (Origin::Flags, _) => "command line".to_owned(),
+            (Origin::Config(span), Some(f)) => {
+                format!("{}:{}", f.name, LineIndex::new(&f.text).position(span.start).line)
+            }
+            (Origin::Config(_), None) => "?".to_owned(),
+        }
+    }
+
+    /// `--show-config`: every setting with its value and origin.
+    #[must_use]
+    pub fn show(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "config: {}", self.file.as_ref().map_or("none (defaults)", |f| f.name.as_str()));
+        let _ = writeln!(s, "root: {}", self.root.display());
+        let origin = |o: Origin| self.origin(o);
+        let include = self.include.iter().map(|i| (i.value.clone(), origin(i.origin))).collect();
+        list(&mut s, "include", include, "*.lync.kdl");
+        list(&mut s, "exclude", self.exclude.iter().map(|i| (i.value.clone(), origin(i.origin))).collect(), "none");
+        let policies = self.policies.iter().map(|p| (p.value.display().to_string(), origin(p.origin))).collect();
+        list(&mut s, "policies", policies, "none");
+        let _ = writeln!(s, "builtin: {} ({})", self.builtin.value, origin(self.builtin.origin));
+        let rules = self.rules.iter().map(|r| {
+            let sev = match r.value.1 {
+                RuleSetting::Off => "off",
+                RuleSetting::Severity(sev) => sev.as_str(),
+            };
+            (format!("{} = {sev}", r.value.0), origin(r.origin))
+        });
+        list(&mut s, "rule", rules.collect(), "no overrides");
+        let format = self.format.value.as_deref().unwrap_or("human");
+        let _ = writeln!(s, "format: {format} ({})", origin(self.format.origin));
+        let _ = match self.target.value {
+            Some(t) => writeln!(s, "target: {} ({})", t.as_str(), origin(self.target.origin)),
+            None => writeln!(s, "target: from each file (default)"),
+        };
+        s
+    }
+}
+
+/// One `--show-config` line per value (with its origin), or the default.
+fn list(s: &mut String, name: &str, items: Vec<(String, String)>, default: &str) {
+    if items.is_empty() {
+        let _ = writeln!(s, "{name}: {default} (default)");
+    }
+    for (v, o) in items {
+        let _ = writeln!(s, "{name}: {v} ({o})");
+    }
 }

@@ -147,3 +147,30 @@ fn a_baseline_survives_lines_inserted_above_and_reports_fixed_findings() {
     write(tmp.path(), &[("bad.json", "{}")]);
     assert_eq!(run_in(tmp.path(), &["check", "e.lync.kdl", "--baseline", "bad.json"], None).code, 2);
 }
+
+/// Suppression happens in one place, before the verdict: a baselined finding is gone from
+/// every output, the verdict and `ruled_out_by` included, and recording a new baseline while
+/// applying one keeps the hidden findings.
+#[test]
+fn a_baseline_applies_before_the_verdict_in_every_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(tmp.path().join(".git")).expect("repo root");
+    write(tmp.path(), &[("e.lync.kdl", VOICE)]);
+    assert_eq!(run_in(tmp.path(), &["check", "--write-baseline", "baseline.json"], None).code, 1);
+    let out = run_in(tmp.path(), &["check", "--format", "json", "--baseline", "baseline.json"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let file = &doc["files"][0];
+    assert_eq!(file["diagnostics"].as_array().map(Vec::len), Some(0), "{file}");
+    assert_eq!(file["verdict"], "online-viable", "{file}");
+    assert!(file["ruled_out_by"].as_array().is_none_or(Vec::is_empty), "{file}");
+    let out = run_in(
+        tmp.path(),
+        &["check", "--baseline", "baseline.json", "--write-baseline", "again.json"],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let before = std::fs::read_to_string(tmp.path().join("baseline.json")).expect("first");
+    let again = std::fs::read_to_string(tmp.path().join("again.json")).expect("second");
+    assert_eq!(before, again, "the hidden findings are recorded again");
+}

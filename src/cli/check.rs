@@ -1,17 +1,14 @@
 //! `lync-lint check`: discover, read, check and report.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::{ExitStatus, OutputArgs, PackArgs, Setup, TargetArg, load_setup};
-use crate::config::Config;
-use crate::discover::Selection;
 use crate::render::human::{Style, render_file, summary, summary_header, summary_lines};
 use lync_lint_core::baseline::{Applied, Baseline};
-use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting, Target};
+use lync_lint_core::engine::{CheckOptions, Counts, FileReport, Target};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -53,11 +50,12 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let style = args.output.style();
-    let Some(Setup { config, packs }) = load_setup(&args.packs, style)? else {
+    let flags = args.packs.flags(args.target.map(Target::from));
+    let Some(Setup { settings, packs }) = load_setup(&flags, style)? else {
         return Ok(ExitStatus::Failure);
     };
     if args.show_config {
-        write!(io::stdout().lock(), "{}", show_config(&config, args))?;
+        write!(io::stdout().lock(), "{}", settings.show())?;
         return Ok(ExitStatus::Clean);
     }
     let baseline = match args.baseline.as_deref().map(read_baseline).transpose() {
@@ -74,9 +72,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Failure);
         }
     };
-    let include: Vec<String> = config.include.iter().map(|s| s.value.clone()).collect();
-    let exclude: Vec<String> = config.exclude.iter().map(|s| s.value.clone()).collect();
-    let found = crate::discover::discover(&args.paths, &Selection::new(config.dir.clone(), &include, &exclude));
+    let found = crate::discover::discover(&args.paths, &settings.selection());
     let mut failed = false;
     for e in &found.errors {
         writeln!(io::stderr(), "error: {e}")?;
@@ -95,19 +91,15 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         return Ok(ExitStatus::Failure);
     }
     let opts = CheckOptions {
-        target: args.target.map(Target::from).or(config.target.as_ref().map(|t| t.value)),
-        today,
-        explain: crate::syntax::explain,
-        rules: config.rules.iter().map(|s| s.value.clone()).collect(),
+        baseline: baseline.clone().map(|b| std::sync::Arc::new(b.by_file())),
+        ..settings.check_options(today)
     };
     let format =
-        args.format.or_else(|| config.format.as_ref().and_then(|f| Format::parse(&f.value))).unwrap_or(Format::Human);
-    let by_file = baseline.as_ref().map(Baseline::by_file);
+        args.format.or_else(|| settings.format.value.as_deref().and_then(Format::parse)).unwrap_or(Format::Human);
     let plan = Plan {
         stream: (format == Format::Human).then_some(style),
         keep: format != Format::Human || !args.report.is_empty(),
         record: args.write_baseline.is_some(),
-        baseline: by_file.as_ref(),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut run = Run::default();
@@ -158,15 +150,13 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
 const CHUNK: usize = 256;
 
 /// What each file's check must produce, decided once per run.
-struct Plan<'a> {
+struct Plan {
     /// Render the human diagnostics as files are checked (stdout is human).
     stream: Option<Style>,
     /// Keep every report to the end (a machine format on stdout, or `--report`).
     keep: bool,
     /// Record baseline entries (`--write-baseline`).
     record: bool,
-    /// The baseline's entries by file (`--baseline`).
-    baseline: Option<&'a HashMap<&'a str, Vec<&'a lync_lint_core::baseline::Entry>>>,
 }
 
 /// What the run has gathered so far, in discovery order.
@@ -197,7 +187,7 @@ fn check_one(
     args: &CheckArgs,
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
-    plan: &Plan<'_>,
+    plan: &Plan,
 ) -> Result<Checked, lync_lint_core::source::ReadError> {
     let name = if path.as_os_str() == "-" {
         args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
@@ -209,8 +199,14 @@ fn check_one(
         Ok(file) => lync_lint_core::engine::check(file, packs, opts),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
-    let recorded = if plan.record { Baseline::entries_of(&report) } else { Vec::new() };
-    let applied = plan.baseline.map(|b| Baseline::apply_file(b, &mut report)).unwrap_or_default();
+    let applied = std::mem::take(&mut report.baseline);
+    let recorded = if plan.record {
+        let mut entries = Baseline::entries_of(&report);
+        entries.extend(applied.hidden.iter().cloned());
+        entries
+    } else {
+        Vec::new()
+    };
     let (body, summary) = match plan.stream {
         Some(style) => (render_file(&report, style), summary_lines(&report, style.color)),
         None => (String::new(), String::new()),
@@ -227,7 +223,7 @@ fn check_chunk(
     args: &CheckArgs,
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
-    plan: &Plan<'_>,
+    plan: &Plan,
     run: &mut Run,
     out: &mut impl Write,
 ) -> io::Result<bool> {
@@ -364,55 +360,5 @@ fn baseline_summary(a: &Applied) -> String {
     for e in &a.fixed {
         let _ = writeln!(s, "  fixed: `{}` in {} at {}", e.rule, e.file, e.path);
     }
-    s
-}
-
-/// `--show-config`: every setting with its value and origin.
-fn show_config(config: &Config, args: &CheckArgs) -> String {
-    use std::fmt::Write as _;
-    let origin = |span: lync_lint_core::doc::Span| match &config.file {
-        Some(f) => format!("{}:{}", f.name, lync_lint_core::text::LineIndex::new(&f.text).position(span.start).line),
-        None => "?".to_owned(),
-    };
-    let mut s = String::new();
-    let _ = writeln!(s, "config: {}", config.file.as_ref().map_or("none (defaults)", |f| f.name.as_str()));
-    let _ = writeln!(s, "root: {}", config.dir.display());
-    let list = |name: &str, items: Vec<(String, String)>, default: &str, s: &mut String| {
-        if items.is_empty() {
-            let _ = writeln!(s, "{name}: {default} (default)");
-        }
-        for (v, o) in items {
-            let _ = writeln!(s, "{name}: {v} ({o})");
-        }
-    };
-    list("include", config.include.iter().map(|i| (i.value.clone(), origin(i.span))).collect(), "*.lync.kdl", &mut s);
-    list("exclude", config.exclude.iter().map(|i| (i.value.clone(), origin(i.span))).collect(), "none", &mut s);
-    let mut policies: Vec<(String, String)> =
-        config.policies.iter().map(|p| (p.value.display().to_string(), origin(p.span))).collect();
-    policies.extend(args.packs.policies.iter().map(|p| (p.display().to_string(), "command line".to_owned())));
-    list("policies", policies, "none", &mut s);
-    let builtin = match (&config.builtin, args.packs.no_builtin) {
-        (_, true) => "false (command line)".to_owned(),
-        (Some(b), false) => format!("{} ({})", b.value, origin(b.span)),
-        (None, false) => "true (default)".to_owned(),
-    };
-    let _ = writeln!(s, "builtin: {builtin}");
-    let rules = config.rules.iter().map(|r| {
-        let sev = match r.value.1 {
-            RuleSetting::Off => "off",
-            RuleSetting::Severity(sev) => sev.as_str(),
-        };
-        (format!("{} = {sev}", r.value.0), origin(r.span))
-    });
-    list("rule", rules.collect(), "no overrides", &mut s);
-    let format =
-        config.format.as_ref().map_or("human (default)".to_owned(), |f| format!("{} ({})", f.value, origin(f.span)));
-    let _ = writeln!(s, "format: {format}");
-    let target = match (args.target, &config.target) {
-        (Some(t), _) => format!("{} (command line)", Target::from(t).as_str()),
-        (None, Some(t)) => format!("{} ({})", t.value.as_str(), origin(t.span)),
-        (None, None) => "from each file (default)".to_owned(),
-    };
-    let _ = writeln!(s, "target: {target}");
     s
 }

@@ -22,11 +22,5 @@ pub struct LspArgs {
 /// # Errors
 /// When stdout is closed.
 pub fn run(args: &LspArgs) -> io::Result<ExitStatus> {
-    let settings = crate::lsp::Settings {
-        policies: args.packs.policies.clone(),
-        no_builtin: args.packs.no_builtin,
-        config: args.packs.config.clone(),
-        no_config: args.packs.no_config,
-    };
-    Ok(if crate::lsp::run_stdio(settings)? { ExitStatus::Clean } else { ExitStatus::Findings })
+    Ok(if crate::lsp::run_stdio(args.packs.flags(None))? { ExitStatus::Clean } else { ExitStatus::Findings })
 }

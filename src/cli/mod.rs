@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError};
 use crate::render::human::{Style, render_diagnostic};
+use crate::settings::{Flags, Settings};
 use lync_lint_core::diag::FileDiagnostics;
 use lync_lint_core::engine::Target;
 use lync_lint_core::pack::{PackSet, PackSource};
@@ -75,18 +76,31 @@ pub struct PackArgs {
     pub no_config: bool,
 }
 
-/// The configuration and the packs it and the command line select.
+impl PackArgs {
+    /// These flags as settings flags (`target` is `check`'s own flag).
+    #[must_use]
+    pub fn flags(&self, target: Option<Target>) -> Flags {
+        Flags {
+            config: self.config.clone(),
+            no_config: self.no_config,
+            no_builtin: self.no_builtin,
+            policies: self.policies.clone(),
+            target,
+        }
+    }
+}
+
+/// The resolved settings and the packs they select.
 #[derive(Debug)]
 pub struct Setup {
-    pub config: Config,
+    pub settings: Settings,
     pub packs: PackSet,
 }
 
 /// Finds and loads the configuration (`--config`, discovery, or none).
-fn load_config(args: &PackArgs, style: Style) -> io::Result<Option<Config>> {
+fn load_config(flags: &Flags, style: Style) -> io::Result<Option<Config>> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let path = if args.no_config { None } else { args.config.clone().or_else(|| crate::config::discover(&cwd)) };
-    let Some(path) = path else { return Ok(Some(Config::empty(cwd))) };
+    let Some(path) = flags.config_path(&cwd) else { return Ok(Some(Config::empty(cwd))) };
     match Config::load(&path) {
         Ok(c) => Ok(Some(c)),
         Err(ConfigError::Read(e)) => {
@@ -106,18 +120,17 @@ fn load_config(args: &PackArgs, style: Style) -> io::Result<Option<Config>> {
 ///
 /// # Errors
 /// When writing to stderr fails.
-pub fn load_setup(args: &PackArgs, style: Style) -> io::Result<Option<Setup>> {
-    let Some(config) = load_config(args, style)? else { return Ok(None) };
-    let builtin = !args.no_builtin && config.builtin.as_ref().is_none_or(|b| b.value);
-    let dirs: Vec<PathBuf> =
-        config.policies.iter().map(|p| p.value.clone()).chain(args.policies.iter().cloned()).collect();
-    let Some(packs) = load_pack_dirs(builtin, &dirs, style)? else { return Ok(None) };
-    if let Err(f) = config.check_rules(&packs) {
+pub fn load_setup(flags: &Flags, style: Style) -> io::Result<Option<Setup>> {
+    let Some(config) = load_config(flags, style)? else { return Ok(None) };
+    let settings = Settings::resolve(config, flags);
+    let dirs: Vec<PathBuf> = settings.policies.iter().map(|p| p.value.clone()).collect();
+    let Some(packs) = load_pack_dirs(settings.builtin.value, &dirs, style)? else { return Ok(None) };
+    if let Err(f) = settings.check_rules(&packs) {
         print_file_diagnostics(std::slice::from_ref(&f), style)?;
         writeln!(io::stderr(), "error: the configuration names unknown rules; nothing was checked")?;
         return Ok(None);
     }
-    Ok(Some(Setup { config, packs }))
+    Ok(Some(Setup { settings, packs }))
 }
 
 /// A deployment target on the command line (`--target`).
@@ -203,7 +216,7 @@ pub fn run(cli: Cli) -> io::Result<ExitStatus> {
 /// # Errors
 /// When writing to stderr fails.
 pub fn load_packs(args: &PackArgs, style: Style) -> io::Result<Option<PackSet>> {
-    Ok(load_setup(args, style)?.map(|s| s.packs))
+    Ok(load_setup(&args.flags(None), style)?.map(|s| s.packs))
 }
 
 fn load_pack_dirs(builtin: bool, dirs: &[PathBuf], style: Style) -> io::Result<Option<PackSet>> {

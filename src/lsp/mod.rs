@@ -10,6 +10,9 @@
 //!   `codeDescription.href` are the CLI's; `help:` is the message's second paragraph; secondary
 //!   labels are `relatedInformation`; advice is `Information`. Waived findings are not shown.
 //! - **Hover**, **completion** and **quick fixes** (see `hover`, `completion`, `actions`).
+//! - **Navigation**: document symbols, go to definition of a rule (the built-in pack's from a
+//!   copy in the user's cache directory) and the verdict as a code lens on line 1 (see
+//!   `symbols`, `definition`, `lens`).
 //! - **Re-linting** of every open document when `lync-lint.kdl` or a pack file changes: in an
 //!   editor buffer (`didChange`, `didSave`, `didClose`) or on disk
 //!   (`workspace/didChangeWatchedFiles`, registered dynamically when the client can).
@@ -26,9 +29,12 @@ mod actions;
 mod completion;
 mod context;
 pub mod convert;
+mod definition;
 mod hover;
+mod lens;
 mod lint;
 mod requests;
+mod symbols;
 pub mod transport;
 mod workspace;
 
@@ -42,10 +48,10 @@ use std::time::{Duration, Instant};
 use lsp_server::{Message, Notification};
 use serde_json::{Value, json};
 
+pub use crate::settings::Flags;
 use convert::Encoding;
 use lint::{Job, Linted};
 use transport::{Incoming, Output};
-pub use workspace::Settings;
 use workspace::{Kind, Workspace};
 
 /// What the main loop reacts to.
@@ -73,15 +79,15 @@ struct Doc {
 ///
 /// # Errors
 /// When stdout is closed.
-pub fn run_stdio(settings: Settings) -> io::Result<bool> {
-    serve(io::BufReader::new(io::stdin()), io::stdout().lock(), settings)
+pub fn run_stdio(flags: Flags) -> io::Result<bool> {
+    serve(io::BufReader::new(io::stdin()), io::stdout().lock(), flags)
 }
 
 /// Runs the server on any pair of streams; `true` when the client shut it down properly.
 ///
 /// # Errors
 /// When writing to `output` fails.
-pub fn serve<R: BufRead + Send + 'static, W: Write>(input: R, output: W, settings: Settings) -> io::Result<bool> {
+pub fn serve<R: BufRead + Send + 'static, W: Write>(input: R, output: W, flags: Flags) -> io::Result<bool> {
     let (events, rx) = mpsc::channel();
     let reader = events.clone();
     std::thread::spawn(move || read_loop(input, &reader));
@@ -91,8 +97,8 @@ pub fn serve<R: BufRead + Send + 'static, W: Write>(input: R, output: W, setting
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut server = Server {
         out: Output::new(output),
-        ws: Workspace::load(&settings, &cwd, &|_| None),
-        settings,
+        ws: Workspace::load(&flags, &cwd, &|_| None),
+        flags,
         root: cwd,
         encoding: Encoding::Utf16,
         docs: HashMap::new(),
@@ -133,7 +139,7 @@ enum State {
 
 struct Server<W: Write> {
     out: Output<W>,
-    settings: Settings,
+    flags: Flags,
     root: PathBuf,
     encoding: Encoding,
     ws: Arc<Workspace>,
@@ -237,7 +243,7 @@ impl<W: Write> Server<W> {
     fn reload_workspace(&mut self) -> io::Result<()> {
         let buffers: HashMap<PathBuf, Arc<str>> =
             self.docs.values().filter_map(|d| Some((d.path.clone()?, d.text.clone()))).collect();
-        self.ws = Workspace::load(&self.settings, &self.root, &|p| buffers.get(p).map(ToString::to_string));
+        self.ws = Workspace::load(&self.flags, &self.root, &|p| buffers.get(p).map(ToString::to_string));
         for problem in self.ws.problems.clone() {
             self.show_message(&problem)?;
         }

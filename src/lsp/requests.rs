@@ -1,4 +1,5 @@
-//! Answering requests: `initialize`, `shutdown`, hover, completion and code actions, with the
+//! Answering requests: `initialize`, `shutdown`, hover, completion and code actions (and
+//! dispatching document symbols, definition and code lenses to their modules), with the
 //! proper JSON-RPC error for everything else.
 
 use std::io::{self, Write};
@@ -15,7 +16,7 @@ use super::workspace::Workspace;
 use super::{Doc, Server, State};
 
 /// A failed request: the JSON-RPC error code and message.
-type Failure = (ErrorCode, String);
+pub(super) type Failure = (ErrorCode, String);
 
 impl<W: Write> Server<W> {
     pub(super) fn on_request(&mut self, req: Request) -> io::Result<()> {
@@ -50,6 +51,9 @@ impl<W: Write> Server<W> {
             "textDocument/hover" => self.hover(&parse(params)?),
             "textDocument/completion" => self.completion(&parse(params)?),
             "textDocument/codeAction" => self.code_action(&parse(params)?),
+            "textDocument/documentSymbol" => self.document_symbols(&parse(params)?),
+            "textDocument/definition" => self.definition(&parse(params)?),
+            "textDocument/codeLens" => self.code_lens(&parse(params)?),
             _ => Err((ErrorCode::MethodNotFound, format!("method `{method}` is not supported"))),
         }
     }
@@ -70,7 +74,7 @@ impl<W: Write> Server<W> {
         if let Some(root) = root {
             self.root = root;
         }
-        self.ws = Workspace::load(&self.settings, &self.root, &|_| None);
+        self.ws = Workspace::load(&self.flags, &self.root, &|_| None);
         self.state = State::Running;
         json!({
             "capabilities": {
@@ -79,12 +83,15 @@ impl<W: Write> Server<W> {
                 "hoverProvider": true,
                 "completionProvider": { "triggerCharacters": ["=", "\""] },
                 "codeActionProvider": { "codeActionKinds": [CodeActionKind::QUICKFIX] },
+                "documentSymbolProvider": true,
+                "definitionProvider": true,
+                "codeLensProvider": { "resolveProvider": false },
             },
             "serverInfo": { "name": "lync-lint", "version": env!("CARGO_PKG_VERSION") },
         })
     }
 
-    fn doc(&self, uri: &lsp_types::Uri) -> Result<&Doc, Failure> {
+    pub(super) fn doc(&self, uri: &lsp_types::Uri) -> Result<&Doc, Failure> {
         self.docs
             .get(uri.as_str())
             .ok_or_else(|| (ErrorCode::InvalidParams, format!("document `{}` is not open", uri.as_str())))
@@ -146,6 +153,6 @@ fn parse<P: DeserializeOwned>(params: Value) -> Result<P, Failure> {
     serde_json::from_value(params).map_err(|e| (ErrorCode::InvalidParams, format!("invalid parameters: {e}")))
 }
 
-fn to_value(v: &impl serde::Serialize) -> Result<Value, Failure> {
+pub(super) fn to_value(v: &impl serde::Serialize) -> Result<Value, Failure> {
     serde_json::to_value(v).map_err(|e| (ErrorCode::InternalError, e.to_string()))
 }

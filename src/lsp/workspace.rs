@@ -16,14 +16,7 @@ use lync_lint_core::engine::CheckOptions;
 use lync_lint_core::pack::{PackSet, PackSource};
 use lync_lint_core::waiver::Today;
 
-/// What the command line asked for (`lync-lint lsp --policies DIR ...`).
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    pub policies: Vec<PathBuf>,
-    pub no_builtin: bool,
-    pub config: Option<PathBuf>,
-    pub no_config: bool,
-}
+use crate::settings::Flags;
 
 /// What a document is, which decides what it is checked as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,8 +54,8 @@ impl Workspace {
     /// internal error while loading (a bug, on some input) leaves the built-in pack alone in
     /// effect, so the server keeps serving.
     #[must_use]
-    pub fn load(settings: &Settings, root: &Path, overlay: Overlay<'_>) -> Arc<Self> {
-        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::build(settings, root, overlay)));
+    pub fn load(flags: &Flags, root: &Path, overlay: Overlay<'_>) -> Arc<Self> {
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::build(flags, root, overlay)));
         loaded.unwrap_or_else(|_| {
             let builtin = crate::packs::load(&[crate::packs::builtin()]).unwrap_or_default();
             Arc::new(Self {
@@ -78,13 +71,9 @@ impl Workspace {
         })
     }
 
-    fn build(settings: &Settings, root: &Path, overlay: Overlay<'_>) -> Arc<Self> {
+    fn build(flags: &Flags, root: &Path, overlay: Overlay<'_>) -> Arc<Self> {
         let mut problems = Vec::new();
-        let config_path = if settings.no_config {
-            None
-        } else {
-            settings.config.as_ref().map(|c| absolute(c)).or_else(|| crate::config::discover(root))
-        };
+        let config_path = flags.config_path(root).map(|c| absolute(&c));
         let config = match &config_path {
             Some(path) => {
                 let (config, _, problem) = load_config(path, overlay(path).as_deref());
@@ -93,23 +82,11 @@ impl Workspace {
             }
             None => Config::empty(root.to_path_buf()),
         };
-        let builtin = !settings.no_builtin && config.builtin.as_ref().is_none_or(|b| b.value);
-        let pack_dirs: Vec<PathBuf> = config
-            .policies
-            .iter()
-            .map(|p| absolute(&p.value))
-            .chain(settings.policies.iter().map(|p| absolute(p)))
-            .collect();
-        let (packs, pack_diagnostics) = load_packs(builtin, &pack_dirs, overlay, &mut problems);
-        let options = CheckOptions {
-            target: config.target.as_ref().map(|t| t.value),
-            today: today(),
-            explain: crate::syntax::explain,
-            rules: config.rules.iter().map(|s| s.value.clone()).collect(),
-        };
-        let strings =
-            |list: &[crate::config::Setting<String>]| list.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
-        let selection = Selection::new(config.dir.clone(), &strings(&config.include), &strings(&config.exclude));
+        let settings = crate::settings::Settings::resolve(config, flags);
+        let pack_dirs: Vec<PathBuf> = settings.policies.iter().map(|p| absolute(&p.value)).collect();
+        let (packs, pack_diagnostics) = load_packs(settings.builtin.value, &pack_dirs, overlay, &mut problems);
+        let options = settings.check_options(today());
+        let selection = settings.selection();
         Arc::new(Self { pack_dirs, packs, pack_diagnostics, options, selection, problems })
     }
 
@@ -174,7 +151,11 @@ pub fn load_config(path: &Path, text: Option<&str>) -> (Option<Config>, Vec<Diag
 #[must_use]
 pub fn config_diagnostics(path: &Path, text: &str, packs: &PackSet) -> Vec<Diagnostic> {
     match load_config(path, Some(text)) {
-        (Some(config), _, _) => config.check_rules(packs).err().map(|f| f.diagnostics).unwrap_or_default(),
+        (Some(config), _, _) => crate::settings::Settings::resolve(config, &Flags::default())
+            .check_rules(packs)
+            .err()
+            .map(|f| f.diagnostics)
+            .unwrap_or_default(),
         (None, diagnostics, _) => diagnostics,
     }
 }

@@ -8,10 +8,9 @@
 //! {"version": 1, "findings": [{"rule": "federation/xmpp", "file": "envs/a.lync.kdl", "path": "federation/xmpp[1]"}]}
 //! ```
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Diagnostic;
 use crate::engine::FileReport;
 
 /// One recorded finding.
@@ -42,9 +41,14 @@ pub struct Applied {
     pub baselined: usize,
     /// Baseline entries of checked files that no longer occur.
     pub fixed: Vec<Entry>,
+    /// The entries of the hidden findings (for recording a new baseline).
+    pub hidden: Vec<Entry>,
 }
 
-fn entry(file: &str, d: &crate::diag::Diagnostic) -> Option<Entry> {
+/// A baseline's entries by file name, as the engine applies them.
+pub type ByFile = std::collections::HashMap<String, Vec<Entry>>;
+
+fn entry(file: &str, d: &Diagnostic) -> Option<Entry> {
     (d.is_finding && d.waived.is_none()).then(|| Entry {
         rule: d.code.clone(),
         file: file.to_owned(),
@@ -87,48 +91,38 @@ impl Baseline {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 
-    /// Removes the findings the baseline records (each entry hides one finding).
-    pub fn apply(&self, reports: &mut [FileReport]) -> Applied {
-        let by_file = self.by_file();
-        let mut applied = Applied::default();
-        for r in reports.iter_mut() {
-            applied.add(Self::apply_file(&by_file, r));
-        }
-        applied.fixed.sort();
-        applied
-    }
-
     /// The entries of each file.
     #[must_use]
-    pub fn by_file(&self) -> HashMap<&str, Vec<&Entry>> {
-        let mut map: HashMap<&str, Vec<&Entry>> = HashMap::new();
-        for e in &self.findings {
-            map.entry(e.file.as_str()).or_default().push(e);
+    pub fn by_file(self) -> ByFile {
+        let mut map = ByFile::new();
+        for e in self.findings {
+            map.entry(e.file.clone()).or_default().push(e);
         }
         map
     }
+}
 
-    /// Removes from one report the findings its file's entries record; `fixed` lists the
-    /// file's entries that no longer occur (unsorted).
-    pub fn apply_file(by_file: &HashMap<&str, Vec<&Entry>>, report: &mut FileReport) -> Applied {
-        let mut applied = Applied::default();
-        let Some(entries) = by_file.get(report.file.name.as_str()) else { return applied };
-        let mut left: Vec<&Entry> = entries.clone();
-        let name = report.file.name.clone();
-        report.diagnostics.retain(|d| {
-            let Some(e) = entry(&name, d) else { return true };
-            match left.iter().position(|x| **x == e) {
-                Some(i) => {
-                    left.swap_remove(i);
-                    applied.baselined += 1;
-                    false
-                }
-                None => true,
+/// Removes from `diagnostics` (those of the file `file`) the findings the file's entries
+/// record, each entry hiding one finding; `fixed` lists the file's entries that no longer
+/// occur (unsorted). Called by the engine, after waivers and before the verdict.
+pub fn apply(by_file: &ByFile, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Applied {
+    let mut applied = Applied::default();
+    let Some(entries) = by_file.get(file) else { return applied };
+    let mut left: Vec<&Entry> = entries.iter().collect();
+    diagnostics.retain(|d| {
+        let Some(e) = entry(file, d) else { return true };
+        match left.iter().position(|x| **x == e) {
+            Some(i) => {
+                left.swap_remove(i);
+                applied.baselined += 1;
+                applied.hidden.push(e);
+                false
             }
-        });
-        applied.fixed = left.into_iter().cloned().collect();
-        applied
-    }
+            None => true,
+        }
+    });
+    applied.fixed = left.into_iter().cloned().collect();
+    applied
 }
 
 impl Applied {
@@ -136,5 +130,6 @@ impl Applied {
     pub fn add(&mut self, other: Self) {
         self.baselined += other.baselined;
         self.fixed.extend(other.fixed);
+        self.hidden.extend(other.hidden);
     }
 }

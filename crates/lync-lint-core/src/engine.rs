@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use crate::baseline::{Applied, ByFile};
 use crate::diag::{Diagnostic, Label, Severity, SourceFile};
 use crate::doc::{Document, Node, Span, Value};
 use crate::eval::{self, Evidence};
@@ -113,13 +114,22 @@ pub struct FileReport {
     pub workloads: Vec<String>,
     /// The rules whose findings decided `online-ruled-out`.
     pub ruled_out_by: Vec<String>,
+    /// What the baseline hid in this file.
+    pub baseline: Applied,
 }
 
 impl FileReport {
     /// A report without verdict: the file's needs are unknown.
     #[must_use]
     pub fn unknown(file: Arc<SourceFile>, diagnostics: Vec<Diagnostic>) -> Self {
-        Self { file, verdict: None, diagnostics, workloads: Vec::new(), ruled_out_by: Vec::new() }
+        Self {
+            file,
+            verdict: None,
+            diagnostics,
+            workloads: Vec::new(),
+            ruled_out_by: Vec::new(),
+            baseline: Applied::default(),
+        }
     }
 }
 
@@ -142,11 +152,19 @@ pub struct CheckOptions {
     pub explain: Explain,
     /// Severity overrides by rule id.
     pub rules: HashMap<String, RuleSetting>,
+    /// Known findings to hide (`--baseline`), by file name.
+    pub baseline: Option<Arc<ByFile>>,
 }
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        Self { target: None, today: Today::default(), explain: crate::parse::first_error, rules: HashMap::new() }
+        Self {
+            target: None,
+            today: Today::default(),
+            explain: crate::parse::first_error,
+            rules: HashMap::new(),
+            baseline: None,
+        }
     }
 }
 
@@ -186,7 +204,11 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
             finding(p, doc, &index, severity, &packs.vocab)
         })
         .collect();
+    // Suppression, in one place and in a fixed order: severity overrides and `off` (above),
+    // waivers, the baseline, then (after the verdict, which it never changes) the target.
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today);
+    let baseline =
+        opts.baseline.as_ref().map(|b| crate::baseline::apply(b, &file.name, &mut diagnostics)).unwrap_or_default();
     let ruled_out_by: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.is_finding && d.waived.is_none())
@@ -197,7 +219,7 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
     apply_target(&mut diagnostics, target, target_node, verdict);
     let workloads =
         if verdict == Verdict::OnlineViable { workloads(&doc.nodes, &packs.vocab.nodes) } else { Vec::new() };
-    FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by }
+    FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by, baseline }
 }
 
 fn find_target(doc: &Document) -> Option<&Node> {
