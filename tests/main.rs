@@ -13,6 +13,7 @@ mod fuzz_replay;
 mod hostile;
 mod kdl_suite;
 mod lsp;
+mod lsp_navigation;
 mod outputs;
 mod packs;
 mod policies;
