@@ -56,15 +56,18 @@ fn the_fixtures_directory_is_walked_in_order() {
     let out = run(&["check", "fixtures/"]);
     assert_eq!(out.code, 1);
     let names = [
+        "bank",
         "contact-centre",
+        "european-group",
         "hybrid",
         "multinational",
         "on-premises-declared",
         "online-but-needs-voice",
         "small-business",
         "typos",
+        "us-hospital",
     ];
-    let summary = out.stdout.split("checked 7 files").nth(1).expect("summary");
+    let summary = out.stdout.split("checked 10 files").nth(1).expect("summary");
     let mut at = 0;
     for n in names {
         let pos = summary[at..].find(n).unwrap_or_else(|| panic!("{n} missing or out of order:\n{summary}"));
@@ -119,7 +122,7 @@ fn standard_input_is_read_with_a_name() {
 
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
-    let env: &[u8] = b"federation {\n    xmpp \"gmail.com\"\n}\n";
+    let env: &[u8] = b"voice {\n    pstn-calling #true\n}\n";
     let tmp = tmp_with(&[("x.lync.kdl", env)]);
     assert_eq!(run_in(tmp.path(), &["check"], None).code, 0);
     assert_eq!(run_in(tmp.path(), &["check", "--deny-warnings"], None).code, 1);
@@ -146,11 +149,11 @@ fn quiet_drops_the_summary() {
 fn rules_lists_every_rule() {
     let out = run(&["rules"]);
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("28 rules"), "{}", out.stdout);
+    assert!(out.stdout.contains("41 rules"), "{}", out.stdout);
     let out = run(&["rules", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
-    assert_eq!(doc["rules"].as_array().map(Vec::len), Some(28));
-    assert_eq!(doc["rules"][0]["id"], "enterprise-voice/pbx-replacement", "the seed's needs come first");
+    assert_eq!(doc["rules"].as_array().map(Vec::len), Some(41));
+    assert_eq!(doc["rules"][0]["id"], "enterprise-voice/pbx-replacement", "the deployment guide's needs come first");
 }
 
 #[test]

@@ -16,6 +16,9 @@ pub const FIXTURES: &[&str] = &[
     "on-premises-declared",
     "online-but-needs-voice",
     "hybrid",
+    "us-hospital",
+    "bank",
+    "european-group",
     "typos",
 ];
 

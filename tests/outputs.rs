@@ -117,7 +117,7 @@ fn json_secondary_labels_have_their_own_positions() {
     let labels = d["labels"].as_array().expect("labels");
     let got: Vec<_> = labels.iter().map(|l| (json_range(l), l["primary"].as_bool(), l["message"].clone())).collect();
     assert_eq!(got.len(), 4);
-    assert_eq!(got[0], ((7, 1, 7, 82), Some(true), Value::from("datacenter in `US`")));
+    assert_eq!(got[0], ((7, 1, 7, 82), Some(true), Value::from("datacenter in `US`, region `north-america`")));
     assert_eq!(got[1].0.0, 8);
     assert_eq!(got[2].0.0, 9);
     assert_eq!(got[3], ((13, 5, 13, 27), Some(false), Value::from("servers are run per region here")));

@@ -85,7 +85,7 @@ fn a_user_pack_works_from_the_command_line() {
     assert_eq!(out.code, 1);
     let out = run_in(tmp.path(), &["rules", "--policies", pack.to_str().expect("utf8")], None);
     assert!(out.stdout.contains("acme/datacenters-spread"), "{}", out.stdout);
-    assert!(out.stdout.contains("29 rules"), "{}", out.stdout);
+    assert!(out.stdout.contains("42 rules"), "{}", out.stdout);
 }
 
 /// Loads a pack holding `policy` and returns its (code, spanned text) diagnostics.

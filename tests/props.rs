@@ -165,6 +165,10 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
                     "branch-survivability",
                     "location-based-routing",
                     "voicemail",
+                    "attendant-console",
+                    "common-area-phones",
+                    "analog-devices",
+                    "private-line",
                 ]),
                 b()
             )
@@ -173,7 +177,8 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
                 .prop_map(|(n, m)| format!("pbx-integration {n} method=\"{m}\"")),
             str_lit().prop_map(|n| format!("sip-trunk {n}")),
             pick(&["default", "custom"]).prop_map(|v| format!("dial-plans \"{v}\"")),
-            pick(COUNTRIES).prop_map(|c| format!("emergency-calling \"e911\" country=\"{c}\"")),
+            (pick(&["e911", "basic"]), pick(COUNTRIES))
+                .prop_map(|(k, c)| format!("emergency-calling \"{k}\" country=\"{c}\"")),
         ]
         .boxed(),
         "media-quality" => {
@@ -181,9 +186,8 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
         }
         "chat" => (pick(&["persistent", "compliance"]), b()).prop_map(|(n, v)| format!("{n} {v}")).boxed(),
         "applications" => prop_oneof![
-            (str_lit(), pick(&["ucma", "other"]), b())
-                .prop_map(|(n, a, t)| format!("server-app {n} api=\"{a}\" trusted={t}")),
-            (str_lit(), pick(&["lync-client-sdk", "other"])).prop_map(|(n, a)| format!("client-app {n} api=\"{a}\"")),
+            (str_lit(), pick(&["ucma", "mspl", "other"])).prop_map(|(n, a)| format!("server-app {n} api=\"{a}\"")),
+            str_lit().prop_map(|n| format!("client-app {n}")),
         ]
         .boxed(),
         "management" => prop_oneof![
@@ -200,12 +204,13 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
                     "peer-audio-video",
                     "mobile-clients",
                     "outlook-integration",
-                    "sharepoint-presence"
+                    "sharepoint-presence",
+                    "skill-search"
                 ]),
                 b()
             )
                 .prop_map(|(n, v)| format!("{n} {v}")),
-            (0..400u32).prop_map(|n| format!("meetings max-participants={n}")),
+            (0..1500u32).prop_map(|n| format!("meetings max-participants={n}")),
             pick(&["acp", "own-bridge"]).prop_map(|v| format!("dial-in-conferencing \"{v}\"")),
             (0..400u32).prop_map(|n| format!("contact-list-max {n}")),
         ]
@@ -219,6 +224,13 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
             pick(&["archiving \"im\"", "archiving \"im\" \"meetings\"", "archiving-critical-mode #true"])
                 .prop_map(str::to_owned),
             pick(&["exchange-online", "exchange-onprem", "sql"]).prop_map(|v| format!("archive-store \"{v}\"")),
+            pick(COUNTRIES).prop_map(|c| format!("data-residency country=\"{c}\"")),
+        ]
+        .boxed(),
+        "clients" => prop_oneof![
+            pick(&["legacy-clients \"communicator-2007\"", "legacy-clients \"communicator-2007\" \"communicator-2007-r2\""])
+                .prop_map(str::to_owned),
+            b().prop_map(|v| format!("vdi {v}")),
         ]
         .boxed(),
         _ => pick(&["online", "on-premises", "hybrid"]).prop_map(|t| format!("target \"{t}\"")).boxed(),
@@ -265,6 +277,7 @@ fn item() -> impl Strategy<Value = Vec<String>> {
         block("collaboration"),
         block("federation"),
         block("compliance"),
+        block("clients"),
         block("deployment"),
     ]
 }

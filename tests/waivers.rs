@@ -20,7 +20,7 @@ fn check(dir: &Path, today: &str, args: &[&str]) -> (i32, String) {
 
 fn env_with(waiver: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("tmp");
-    let text = format!("federation {{\n    xmpp \"gmail.com\"\n}}\nvoice {{\n    call-park #true\n}}\n{waiver}\n");
+    let text = format!("voice {{\n    pstn-calling #true\n    call-park #true\n}}\n{waiver}\n");
     std::fs::write(tmp.path().join("e.lync.kdl"), text).expect("write");
     tmp
 }

@@ -6,7 +6,7 @@
 //! the files need on premises (one to three error rules fire); the other half are
 //! near-misses that must stay quiet: `regional-servers` with datacenters in one country,
 //! several countries without it, `policies "basic"`, `reports "usage"`, meetings of 250,
-//! UCMA-free server applications, archiving to Exchange Online, `#false` needs.
+//! client-side applications, archiving to Exchange Online, `#false` needs.
 //!
 //! Most files are 1 to 4 KB, like real environment files and like the JSON corpus. File
 //! `i` is padded with offices and client applications to about 10 KB when `i % 100 == 77`,
@@ -202,11 +202,10 @@ fn sites(rng: &mut Rng, out: &mut String, multi: bool, users: usize) -> bool {
         // Offices (no `datacenter=`) never count for the multi-regional rule.
         let _ = writeln!(
             out,
-            "site \"{} office {}\" country=\"{cc}\" region=\"{region}\" users={} wan-resilient=#{}",
+            "site \"{} office {}\" country=\"{cc}\" region=\"{region}\" users={}",
             rng.pick(cities),
             k + 1,
-            10 + rng.below(400),
-            rng.chance(70)
+            10 + rng.below(400)
         );
     }
     out.push('\n');
@@ -264,11 +263,16 @@ fn applications(rng: &mut Rng, out: &mut String, ucma: bool) {
         return;
     }
     out.push_str("applications {\n");
+    // Near-miss: every application but the UCMA one runs next to the client, which Lync
+    // Online allows (any server-side application would rule it out).
     for k in 0..n {
-        let api = if ucma && k == 0 { "ucma" } else { "other" };
-        let _ = writeln!(out, "    server-app \"{}\" api=\"{api}\" trusted=#{}", rng.pick(APPS), ucma && k == 0);
+        if ucma && k == 0 {
+            let _ = writeln!(out, "    server-app \"{}\" api=\"ucma\"", rng.pick(APPS));
+        } else {
+            let _ = writeln!(out, "    client-app \"{}\"", rng.pick(APPS));
+        }
     }
-    let _ = writeln!(out, "    client-app \"{}\" api=\"lync-client-sdk\"", rng.pick(APPS));
+    let _ = writeln!(out, "    client-app \"{}\"", rng.pick(APPS));
     out.push_str("}\n\n");
 }
 
@@ -302,10 +306,9 @@ fn pad(rng: &mut Rng, out: &mut String, size: usize) {
         k += 1;
         let _ = writeln!(
             out,
-            "site \"{} branch {k:05}\" country=\"{cc}\" region=\"{region}\" users={} wan-resilient=#{}",
+            "site \"{} branch {k:05}\" country=\"{cc}\" region=\"{region}\" users={}",
             rng.pick(cities),
-            5 + rng.below(500),
-            rng.chance(80)
+            5 + rng.below(500)
         );
     }
 }

@@ -60,7 +60,7 @@ fn junit_counts_and_well_formedness() {
     assert_eq!((attr(suite, "tests"), attr(suite, "failures")), (&*policies.to_string(), "4"));
     let failure = els.iter().find(|e| e.0 == "failure").expect("failure");
     assert_eq!(attr(failure, "type"), "multi-regional/regional-servers");
-    assert!(xml.contains(">fixtures/multinational.lync.kdl:7:1: error: datacenters in 3 countries"));
+    assert!(xml.contains(">fixtures/multinational.lync.kdl:7:1: error: datacenters in 3 places"));
 }
 
 #[test]
