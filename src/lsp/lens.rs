@@ -12,7 +12,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use lync_lint_core::diag::{Severity, SourceFile};
-use lync_lint_core::engine::{FileReport, Verdict};
+use lync_lint_core::engine::FileReport;
 
 use super::Server;
 use super::requests::Failure;
@@ -43,19 +43,18 @@ pub fn lenses(ws: &Workspace, name: &str, text: &str) -> Vec<Value> {
 /// §4.1, once the report carries it), extend this function: the lens shows what it returns.
 #[must_use]
 pub fn title(report: &FileReport) -> String {
-    match report.verdict {
-        Some(Verdict::OnlineRuledOut) => {
-            let mut rules: Vec<&str> = report.ruled_out_by.iter().map(String::as_str).collect();
-            rules.sort_unstable();
-            rules.dedup();
-            format!("online-ruled-out by {}", plural(rules.len(), "rule", "rules"))
-        }
-        Some(Verdict::OnlineViable) => "online-viable".to_owned(),
-        None => {
-            let errors =
-                report.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
-            format!("no verdict ({} to fix first)", plural(errors, "error", "errors"))
-        }
+    if report.verdict.is_none() {
+        let errors = report.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
+        return format!("no verdict ({} to fix first)", plural(errors, "error", "errors"));
+    }
+    // `ruled_out_by` is empty exactly when nothing rules Lync Online out.
+    let mut rules: Vec<&str> = report.ruled_out_by.iter().map(String::as_str).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.is_empty() {
+        "online-viable".to_owned()
+    } else {
+        format!("online-ruled-out by {}", plural(rules.len(), "rule", "rules"))
     }
 }
 
