@@ -1,5 +1,6 @@
 //! Integration tests: one binary (as ripgrep does), one module per area.
 
+mod action;
 mod authoring;
 mod cli;
 mod common;
