@@ -191,10 +191,8 @@ pub fn config(data: &[u8]) {
     let Some(text) = text(data) else { return };
     match Config::from_text(Path::new("lync-lint.kdl"), text.to_owned()) {
         Ok(config) => {
-            if let Err(problems) =
-                lync_lint::settings::Settings::resolve(config, &lync_lint::settings::Flags::default())
-                    .check_rules(builtin())
-            {
+            let settings = lync_lint::settings::Settings::resolve(config, &lync_lint::settings::Flags::default());
+            if let Err(lync_lint::settings::SettingsError::Config(problems)) = settings.check(builtin()) {
                 render_problems(&[problems]);
             }
         }

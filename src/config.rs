@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use lync_lint_core::diag::{FileDiagnostics, Severity, SourceFile, did_you_mean};
 use lync_lint_core::doc::{Node, Span};
-use lync_lint_core::engine::{RuleSetting, Target};
+use lync_lint_core::engine::RuleSetting;
 use lync_lint_core::read::Reader;
 
 /// The config file's name.
@@ -40,7 +40,7 @@ pub struct Config {
     pub builtin: Option<Setting<bool>>,
     pub rules: Vec<Setting<(String, RuleSetting)>>,
     pub format: Option<Setting<String>>,
-    pub target: Option<Setting<Target>>,
+    pub target: Option<Setting<String>>,
 }
 
 /// Why the configuration could not be used (exit code 2).
@@ -159,16 +159,9 @@ impl Config {
                 }
             }
             "target" => {
-                if let Some((t, span)) = r.string_arg(node, "a target") {
-                    match Target::parse(&t) {
-                        Some(value) => self.target = Some(Setting { value, span }),
-                        None => r.error(
-                            "value",
-                            format!("unknown target `{t}`"),
-                            span,
-                            "expected `online`, `on-premises` or `hybrid`",
-                        ),
-                    }
+                // Checked against the packs' target choices once they are loaded.
+                if let Some((value, span)) = r.string_arg(node, "a target") {
+                    self.target = Some(Setting { value, span });
                 }
             }
             _ => self.rule(node, r),

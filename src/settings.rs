@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use lync_lint_core::diag::{Diagnostic, FileDiagnostics, SourceFile, did_you_mean};
 use lync_lint_core::doc::Span;
-use lync_lint_core::engine::{CheckOptions, RuleSetting, Target};
+use lync_lint_core::engine::{CheckOptions, RuleSetting};
 use lync_lint_core::pack::PackSet;
 use lync_lint_core::text::LineIndex;
 use lync_lint_core::vocab::is_date;
@@ -50,6 +50,15 @@ pub fn check_options() -> CheckOptions {
     CheckOptions { explain: crate::syntax::explain, ..CheckOptions::default() }
 }
 
+/// What is wrong with the settings, given the packs.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// Problems in the configuration file.
+    Config(FileDiagnostics),
+    /// A flag's problem (exit code 2).
+    Flag(String),
+}
+
 /// Where a resolved setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -87,7 +96,7 @@ pub struct Flags {
     /// `--policies DIR` (repeatable).
     pub policies: Vec<PathBuf>,
     /// `--target`.
-    pub target: Option<Target>,
+    pub target: Option<String>,
 }
 
 impl Flags {
@@ -118,7 +127,7 @@ pub struct Settings {
     /// The default output format's name (`--format` wins over it).
     pub format: Resolved<Option<String>>,
     /// A target every file is checked as if it declared.
-    pub target: Resolved<Option<Target>>,
+    pub target: Resolved<Option<String>>,
 }
 
 impl Settings {
@@ -136,9 +145,9 @@ impl Settings {
             (Some(b), false) => Resolved::new(b.value, from(b.span)),
             (None, false) => Resolved::new(true, Origin::Default),
         };
-        let target = match (flags.target, &config.target) {
-            (Some(t), _) => Resolved::new(Some(t), Origin::Flags),
-            (None, Some(t)) => Resolved::new(Some(t.value), from(t.span)),
+        let target = match (&flags.target, &config.target) {
+            (Some(t), _) => Resolved::new(Some(t.clone()), Origin::Flags),
+            (None, Some(t)) => Resolved::new(Some(t.value.clone()), from(t.span)),
             (None, None) => Resolved::new(None, Origin::Default),
         };
         let format = config
@@ -158,13 +167,14 @@ impl Settings {
         }
     }
 
-    /// Every rule the configuration names must exist in `packs`.
+    /// The settings against the loaded packs: every rule the configuration names must exist,
+    /// and a target must be one the packs' vocabulary allows.
     ///
     /// # Errors
-    /// `config::unknown-rule` for each unknown id, with a did-you-mean, in the config file.
-    pub fn check_rules(&self, packs: &PackSet) -> Result<(), FileDiagnostics> {
-        let Some(file) = &self.file else { return Ok(()) };
-        let diagnostics: Vec<Diagnostic> = self
+    /// The configuration's problems as diagnostics in its file (`config::unknown-rule`,
+    /// `config::value`), or a flag's problem as a message.
+    pub fn check(&self, packs: &PackSet) -> Result<(), SettingsError> {
+        let mut diagnostics: Vec<Diagnostic> = self
             .rules
             .iter()
             .filter(|s| packs.policy(&s.value.0).is_none())
@@ -182,14 +192,42 @@ impl Settings {
                 )
             })
             .collect();
-        if diagnostics.is_empty() { Ok(()) } else { Err(FileDiagnostics { file: file.clone(), diagnostics }) }
+        if let Some(target) = &self.target.value {
+            let choices = packs.target_choices();
+            if !choices.contains(&target.as_str()) {
+                let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+                let expected = if listed.is_empty() {
+                    "the loaded packs declare no target".to_owned()
+                } else {
+                    format!("one of {}", listed.join(", "))
+                };
+                let suggestion = did_you_mean(target, choices.iter().copied());
+                match self.target.origin {
+                    Origin::Config(span) => diagnostics.push(
+                        Diagnostic::error("config::value", format!("unknown target `{target}`"))
+                            .with_label(span, format!("expected {expected}"))
+                            .with_help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))),
+                    ),
+                    Origin::Flags | Origin::Default => {
+                        let hint = suggestion.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                        return Err(SettingsError::Flag(format!(
+                            "unknown target `{target}` (expected {expected}){hint}"
+                        )));
+                    }
+                }
+            }
+        }
+        match (&self.file, diagnostics.is_empty()) {
+            (Some(file), false) => Err(SettingsError::Config(FileDiagnostics { file: file.clone(), diagnostics })),
+            _ => Ok(()),
+        }
     }
 
     /// The check options of these settings, with today's date.
     #[must_use]
     pub fn check_options(&self, today: Today) -> CheckOptions {
         CheckOptions {
-            target: self.target.value,
+            target: self.target.value.clone(),
             today,
             rules: self.rules.iter().map(|r| r.value.clone()).collect(),
             ..check_options()
@@ -238,8 +276,8 @@ impl Settings {
         list(&mut s, "rule", rules.collect(), "no overrides");
         let format = self.format.value.as_deref().unwrap_or("human");
         let _ = writeln!(s, "format: {format} ({})", origin(self.format.origin));
-        let _ = match self.target.value {
-            Some(t) => writeln!(s, "target: {} ({})", t.as_str(), origin(self.target.origin)),
+        let _ = match &self.target.value {
+            Some(t) => writeln!(s, "target: {t} ({})", origin(self.target.origin)),
             None => writeln!(s, "target: from each file (default)"),
         };
         s

@@ -228,9 +228,95 @@ fn the_bench_corpus_gets_the_verdicts_its_generator_expects() {
     let packs = builtin();
     for i in 0..400 {
         let env = crate::corpus::environment_of_size(i, 0);
-        let r = check(SourceFile::new(env.name.clone(), env.text.clone()), &packs, &lync_lint::settings::check_options());
-        let want = if env.ruled_out { Verdict::OnlineRuledOut } else { Verdict::OnlineViable };
+        let r =
+            check(SourceFile::new(env.name.clone(), env.text.clone()), &packs, &lync_lint::settings::check_options());
+        let want = if env.ruled_out { Verdict::RuledOut } else { Verdict::Viable };
         let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(r.verdict, Some(want), "{}: {codes:?}\n{}", env.name, env.text);
     }
+}
+
+/// A pack of another organization's own decision: the engine prints the pack's words (its
+/// verdicts, its option, its target node), none of Lync's.
+fn decision_pack(dir: &std::path::Path, decision: bool) {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    let block = if decision {
+        "    decision {\n        option \"cloud\" name=\"the cloud service\"\n        verdicts ruled-out=\"cloud-ruled-out\" viable=\"cloud-viable\"\n        target \"plan\" \"choice\"\n        viable-warning message=\"nothing rules the cloud service out\" label=\"servers chosen here\"\n    }\n"
+    } else {
+        ""
+    };
+    write("pack/pack.kdl", &format!("pack \"hosting\" {{\n    version \"1.0.0\"\n{block}}}\n"));
+    write(
+        "pack/vocabulary.kdl",
+        "vocabulary \"hosting\" {\n    node \"plan\" {\n        description \"the plan\"\n        node \"choice\" {\n            description \"where it runs\"\n            arg \"choice\" type=\"string\" description=\"where\" {\n                value \"cloud\" description=\"hosted\"\n                value \"servers\" description=\"own servers\"\n            }\n        }\n    }\n    node \"mainframe\" {\n        description \"a mainframe link\"\n        arg \"enabled\" type=\"boolean\" description=\"needed\"\n    }\n}\n",
+    );
+    write(
+        "pack/rules.kdl",
+        "policy \"hosting/mainframe\" {\n    title \"A mainframe link needs own servers\"\n    severity \"error\"\n    rules-out \"cloud\"\n    when \"top() > mainframe[val() = #true]\"\n    message \"the mainframe link needs own servers\"\n    label \"here\"\n    help \"keep servers\"\n}\n",
+    );
+}
+
+#[test]
+fn a_pack_declares_its_own_decision_and_the_engine_prints_its_words() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(tmp.path().join(".git")).expect("root");
+    decision_pack(tmp.path(), true);
+    std::fs::write(tmp.path().join("a.lync.kdl"), "plan {\n    choice \"cloud\"\n}\nmainframe #true\n").expect("env");
+    std::fs::write(tmp.path().join("b.lync.kdl"), "plan {\n    choice \"servers\"\n}\n").expect("env");
+    let args = ["check", "--no-builtin", "--policies", "pack", "--format", "json"];
+    let out = crate::common::run_in(tmp.path(), &args, None);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(doc["files"][0]["verdict"], "cloud-ruled-out");
+    assert_eq!(doc["files"][1]["verdict"], "cloud-viable");
+    assert_eq!(doc["summary"]["verdicts"]["cloud-ruled-out"], 1, "{}", doc["summary"]);
+    let labels = doc["files"][0]["diagnostics"][0]["labels"].to_string();
+    assert!(labels.contains("the cloud service chosen here"), "{labels}");
+    let second = doc["files"][1]["diagnostics"].to_string();
+    assert!(
+        second.contains("nothing rules the cloud service out") && second.contains("servers chosen here"),
+        "{second}"
+    );
+    let human = crate::common::run_in(tmp.path(), &["check", "--no-builtin", "--policies", "pack"], None);
+    assert!(human.stdout.contains("b.lync.kdl: cloud-viable"), "{}", human.stdout);
+    assert!(!human.stdout.contains("Lync"), "{}", human.stdout);
+    // --target takes the pack's choices, with a did-you-mean.
+    let bad =
+        crate::common::run_in(tmp.path(), &["check", "--no-builtin", "--policies", "pack", "--target", "servrs"], None);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("did you mean `servers`?"), "{}", bad.stderr);
+    let ok = crate::common::run_in(
+        tmp.path(),
+        &["check", "--no-builtin", "--policies", "pack", "--target", "servers"],
+        None,
+    );
+    assert_eq!(ok.code, 0, "findings that rule the option out become advice: {}", ok.stdout);
+}
+
+#[test]
+fn packs_without_a_decision_give_no_verdict() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir(tmp.path().join(".git")).expect("root");
+    decision_pack(tmp.path(), false);
+    std::fs::write(tmp.path().join("a.lync.kdl"), "mainframe #true\n").expect("env");
+    let out = crate::common::run_in(tmp.path(), &["check", "--no-builtin", "--policies", "pack"], None);
+    assert_eq!(out.code, 1, "the error finding still fails: {}", out.stdout);
+    assert!(out.stdout.contains("a.lync.kdl: no verdict (the loaded packs declare no decision)"), "{}", out.stdout);
+    let out =
+        crate::common::run_in(tmp.path(), &["check", "--no-builtin", "--policies", "pack", "--target", "x"], None);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the loaded packs declare no target"), "{}", out.stderr);
+}
+
+#[test]
+fn the_builtin_pack_declares_lync_online() {
+    let packs = crate::common::builtin();
+    let d = packs.decision().expect("a decision");
+    assert_eq!((d.option.as_str(), d.option_name.as_str()), ("online", "Lync Online"));
+    assert_eq!(packs.verdict_names(), ["online-ruled-out", "online-viable"]);
+    assert_eq!(packs.target_choices(), ["online", "on-premises", "hybrid"]);
 }

@@ -14,7 +14,7 @@ use lync_lint::render::human::{Style, render_diagnostic, render_file};
 use lync_lint::render::{github, json, sarif};
 use lync_lint_core::diag::SourceFile;
 use lync_lint_core::doc::Span;
-use lync_lint_core::engine::{CheckOptions, FileReport, Target, check};
+use lync_lint_core::engine::{CheckOptions, FileReport, check};
 use lync_lint_core::pack::PackSet;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -228,8 +228,11 @@ fn children_of(parent: &'static str) -> BoxedStrategy<String> {
         ]
         .boxed(),
         "clients" => prop_oneof![
-            pick(&["legacy-clients \"communicator-2007\"", "legacy-clients \"communicator-2007\" \"communicator-2007-r2\""])
-                .prop_map(str::to_owned),
+            pick(&[
+                "legacy-clients \"communicator-2007\"",
+                "legacy-clients \"communicator-2007\" \"communicator-2007-r2\""
+            ])
+            .prop_map(str::to_owned),
             b().prop_map(|v| format!("vdi {v}")),
         ]
         .boxed(),
@@ -447,8 +450,8 @@ proptest! {
 
 // ------------------------------------------------------------------ b. rendering
 
-fn target() -> impl Strategy<Value = Option<Target>> {
-    select(vec![None, Some(Target::Online), Some(Target::OnPremises), Some(Target::Hybrid)])
+fn target() -> impl Strategy<Value = Option<String>> {
+    select(vec![None, Some("online".to_owned()), Some("on-premises".to_owned()), Some("hybrid".to_owned())])
 }
 
 fn style() -> impl Strategy<Value = Style> {

@@ -119,7 +119,7 @@ fn an_empty_file_has_no_needs() {
     let packs = builtin();
     let r = check_text(&packs, "");
     assert!(r.diagnostics.is_empty());
-    assert_eq!(r.verdict.map(lync_lint_core::engine::Verdict::as_str), Some("online-viable"));
+    assert_eq!(r.verdict, Some(lync_lint_core::engine::Verdict::Viable));
     let r = check_text(&packs, "// only a comment\n/* and another */\n");
     assert!(r.diagnostics.is_empty());
 }

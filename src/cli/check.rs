@@ -5,19 +5,20 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{ExitStatus, OutputArgs, PackArgs, Setup, TargetArg, load_setup};
+use super::{ExitStatus, OutputArgs, PackArgs, Setup, load_setup};
 use crate::render::human::{Style, render_file, summary, summary_header, summary_lines};
 use lync_lint_core::baseline::{Applied, Baseline};
-use lync_lint_core::engine::{CheckOptions, Counts, FileReport, Target};
+use lync_lint_core::engine::{CheckOptions, Counts, FileReport};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input
     #[arg(value_name = "PATHS", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Treat every file as if it declared this deployment target
-    #[arg(long, value_enum)]
-    pub target: Option<TargetArg>,
+    /// Treat every file as if it declared this deployment target (with the built-in pack:
+    /// online, on-premises or hybrid)
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
     /// Exit 1 when there are warnings, too
     #[arg(long)]
     pub deny_warnings: bool,
@@ -50,7 +51,7 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let style = args.output.style();
-    let flags = args.packs.flags(args.target.map(Target::from));
+    let flags = args.packs.flags(args.target.clone());
     let Some(Setup { settings, packs }) = load_setup(&flags, style)? else {
         return Ok(ExitStatus::Failure);
     };
@@ -208,7 +209,7 @@ fn check_one(
         Vec::new()
     };
     let (body, summary) = match plan.stream {
-        Some(style) => (render_file(&report, style), summary_lines(&report, style.color)),
+        Some(style) => (render_file(&report, style), summary_lines(&report, packs.decision(), style.color)),
         None => (String::new(), String::new()),
     };
     let counts = Counts::of_diagnostics(&report.diagnostics);
@@ -322,7 +323,7 @@ pub fn render(
                 s.push_str(&render_file(r, style));
             }
             if !quiet {
-                s.push_str(&summary(reports, style.color));
+                s.push_str(&summary(reports, packs.decision(), style.color));
                 if let Some(a) = applied {
                     s.push_str(&baseline_summary(a));
                 }

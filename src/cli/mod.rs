@@ -14,9 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, ConfigError};
 use crate::render::human::{Style, render_diagnostic};
-use crate::settings::{Flags, Settings};
+use crate::settings::{Flags, Settings, SettingsError};
 use lync_lint_core::diag::FileDiagnostics;
-use lync_lint_core::engine::Target;
 use lync_lint_core::pack::{PackSet, PackSource};
 
 /// The process exit status (SPEC §7).
@@ -79,7 +78,7 @@ pub struct PackArgs {
 impl PackArgs {
     /// These flags as settings flags (`target` is `check`'s own flag).
     #[must_use]
-    pub fn flags(&self, target: Option<Target>) -> Flags {
+    pub fn flags(&self, target: Option<String>) -> Flags {
         Flags {
             config: self.config.clone(),
             no_config: self.no_config,
@@ -125,31 +124,24 @@ pub fn load_setup(flags: &Flags, style: Style) -> io::Result<Option<Setup>> {
     let settings = Settings::resolve(config, flags);
     let dirs: Vec<PathBuf> = settings.policies.iter().map(|p| p.value.clone()).collect();
     let Some(packs) = load_pack_dirs(settings.builtin.value, &dirs, style)? else { return Ok(None) };
-    if let Err(f) = settings.check_rules(&packs) {
-        print_file_diagnostics(std::slice::from_ref(&f), style)?;
-        writeln!(io::stderr(), "error: the configuration names unknown rules; nothing was checked")?;
-        return Ok(None);
-    }
-    Ok(Some(Setup { settings, packs }))
-}
-
-/// A deployment target on the command line (`--target`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TargetArg {
-    Online,
-    #[value(name = "on-premises")]
-    OnPremises,
-    Hybrid,
-}
-
-impl From<TargetArg> for Target {
-    fn from(t: TargetArg) -> Self {
-        match t {
-            TargetArg::Online => Self::Online,
-            TargetArg::OnPremises => Self::OnPremises,
-            TargetArg::Hybrid => Self::Hybrid,
+    match settings.check(&packs) {
+        Ok(()) => {}
+        Err(SettingsError::Config(f)) => {
+            print_file_diagnostics(std::slice::from_ref(&f), style)?;
+            let what = if f.diagnostics.iter().all(|d| d.code == "config::unknown-rule") {
+                "names unknown rules"
+            } else {
+                "has mistakes"
+            };
+            writeln!(io::stderr(), "error: the configuration {what}; nothing was checked")?;
+            return Ok(None);
+        }
+        Err(SettingsError::Flag(message)) => {
+            writeln!(io::stderr(), "error: {message}")?;
+            return Ok(None);
         }
     }
+    Ok(Some(Setup { settings, packs }))
 }
 
 /// When to use colour.

@@ -152,9 +152,12 @@ pub fn load_config(path: &Path, text: Option<&str>) -> (Option<Config>, Vec<Diag
 pub fn config_diagnostics(path: &Path, text: &str, packs: &PackSet) -> Vec<Diagnostic> {
     match load_config(path, Some(text)) {
         (Some(config), _, _) => crate::settings::Settings::resolve(config, &Flags::default())
-            .check_rules(packs)
+            .check(packs)
             .err()
-            .map(|f| f.diagnostics)
+            .and_then(|e| match e {
+                crate::settings::SettingsError::Config(f) => Some(f.diagnostics),
+                crate::settings::SettingsError::Flag(_) => None,
+            })
             .unwrap_or_default(),
         (None, diagnostics, _) => diagnostics,
     }

@@ -26,7 +26,7 @@ use lync_lint_core::text::LineIndex;
 
 /// Every diagnostic as a workflow command, then the summary.
 #[must_use]
-pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
+pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
     let mut out = String::new();
     for r in reports {
         let idx = LineIndex::new(&r.file.text);
@@ -35,7 +35,7 @@ pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&super::human::summary(reports, false));
+    out.push_str(&super::human::summary(reports, packs.decision(), false));
     out
 }
 

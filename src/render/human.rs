@@ -13,6 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableRepo
 use draw::{Drawn, printable};
 use lync_lint_core::diag::{Diagnostic, Severity, SourceFile};
 use lync_lint_core::engine::{FileReport, Verdict};
+use lync_lint_core::pack::Decision;
 
 /// The most diagnostics drawn for one file; the others are counted in one line (the machine
 /// formats list them all).
@@ -272,10 +273,10 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The closing summary: counts, then each file's verdict.
 #[must_use]
-pub fn summary(reports: &[FileReport], color: bool) -> String {
+pub fn summary(reports: &[FileReport], decision: Option<&Decision>, color: bool) -> String {
     let mut out = summary_header(reports.len(), Counts::of(reports), color);
     for r in reports {
-        out.push_str(&summary_lines(r, color));
+        out.push_str(&summary_lines(r, decision, color));
     }
     out
 }
@@ -299,23 +300,26 @@ pub fn summary_header(files: usize, c: Counts, color: bool) -> String {
 
 /// A file's lines in the summary: its verdict, then its waived findings.
 #[must_use]
-pub fn summary_lines(r: &FileReport, color: bool) -> String {
+pub fn summary_lines(r: &FileReport, decision: Option<&Decision>, color: bool) -> String {
     let paint = |code: &str, s: &str| paint(color, code, s);
-    let verdict = match r.verdict {
-        Some(Verdict::OnlineRuledOut) => {
+    let verdict = match r.verdict.zip(decision) {
+        Some((Verdict::RuledOut, d)) => {
             let ids = &r.ruled_out_by;
             let mut by: Vec<String> = ids.iter().take(3).map(|id| format!("`{id}`")).collect();
             if ids.len() > 3 {
                 by.push(format!("{} more", ids.len() - 3));
             }
-            format!("{} by {}", paint("31", "online-ruled-out"), by.join(", "))
+            format!("{} by {}", paint("31", &d.ruled_out), by.join(", "))
         }
-        Some(Verdict::OnlineViable) => {
-            let mut s = paint("32", "online-viable");
+        Some((Verdict::Viable, d)) => {
+            let mut s = paint("32", &d.viable);
             if !r.workloads.is_empty() {
-                let _ = write!(s, ": Lync Online serves {}", r.workloads.join(", "));
+                let _ = write!(s, ": {} serves {}", d.option_name, r.workloads.join(", "));
             }
             s
+        }
+        None if decision.is_none() => {
+            format!("{} (the loaded packs declare no decision)", paint("33", "no verdict"))
         }
         None => {
             let n = r.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();

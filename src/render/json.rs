@@ -46,7 +46,7 @@ use serde::Serialize;
 use lync_lint_core::diag::Diagnostic;
 use lync_lint_core::diag::Waived;
 use lync_lint_core::engine::{Counts, FileReport, Verdict};
-use lync_lint_core::pack::PackSet;
+use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::text::{LineIndex, Range};
 
 /// The version of this document's format.
@@ -57,7 +57,7 @@ struct Document<'a> {
     version: u32,
     tool: Tool<'a>,
     files: Vec<File<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -77,7 +77,7 @@ struct Pack<'a> {
 #[derive(Serialize)]
 struct File<'a> {
     path: &'a str,
-    verdict: Option<&'static str>,
+    verdict: Option<&'a str>,
     diagnostics: Vec<Diag<'a>>,
     workloads: &'a [String],
     ruled_out_by: &'a [String],
@@ -133,22 +133,35 @@ impl From<Range> for Flat {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
     errors: usize,
     warnings: usize,
     advice: usize,
     waived: usize,
-    verdicts: Verdicts,
+    verdicts: Verdicts<'a>,
 }
 
-#[derive(Serialize, Default)]
-struct Verdicts {
-    #[serde(rename = "online-ruled-out")]
+/// Files by verdict, keyed by the decision's verdict names (then `none`).
+#[derive(Default)]
+struct Verdicts<'a> {
+    names: Option<(&'a str, &'a str)>,
     ruled_out: usize,
-    #[serde(rename = "online-viable")]
     viable: usize,
     none: usize,
+}
+
+impl Serialize for Verdicts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        if let Some((ruled_out, viable)) = self.names {
+            map.serialize_entry(ruled_out, &self.ruled_out)?;
+            map.serialize_entry(viable, &self.viable)?;
+        }
+        map.serialize_entry("none", &self.none)?;
+        map.end()
+    }
 }
 
 /// The JSON document for one run, pretty-printed, ending with a newline.
@@ -161,19 +174,19 @@ pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
             version: env!("CARGO_PKG_VERSION"),
             packs: packs.packs.iter().map(|p| Pack { name: &p.name, version: &p.version, origin: &p.origin }).collect(),
         },
-        files: reports.iter().map(file).collect(),
-        summary: summary(reports),
+        files: reports.iter().map(|r| file(r, packs.decision())).collect(),
+        summary: summary(reports, packs.decision()),
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("plain structs of strings and numbers serialize");
     out.push('\n');
     out
 }
 
-fn file(r: &FileReport) -> File<'_> {
+fn file<'a>(r: &'a FileReport, decision: Option<&'a Decision>) -> File<'a> {
     let idx = LineIndex::new(&r.file.text);
     File {
         path: &r.file.name,
-        verdict: r.verdict.map(Verdict::as_str),
+        verdict: r.verdict.zip(decision).map(|(v, d)| v.name(d)),
         diagnostics: r.diagnostics.iter().map(|d| diagnostic(&idx, d)).collect(),
         workloads: &r.workloads,
         ruled_out_by: &r.ruled_out_by,
@@ -211,13 +224,14 @@ fn waiver<'a>(idx: &LineIndex<'_>, w: &'a Waived) -> Waiver<'a> {
     }
 }
 
-fn summary(reports: &[FileReport]) -> Summary {
+fn summary<'a>(reports: &[FileReport], decision: Option<&'a Decision>) -> Summary<'a> {
     let counts = Counts::of(reports);
-    let mut verdicts = Verdicts::default();
+    let mut verdicts =
+        Verdicts { names: decision.map(|d| (d.ruled_out.as_str(), d.viable.as_str())), ..Verdicts::default() };
     for r in reports {
         match r.verdict {
-            Some(Verdict::OnlineRuledOut) => verdicts.ruled_out += 1,
-            Some(Verdict::OnlineViable) => verdicts.viable += 1,
+            Some(Verdict::RuledOut) => verdicts.ruled_out += 1,
+            Some(Verdict::Viable) => verdicts.viable += 1,
             None => verdicts.none += 1,
         }
     }

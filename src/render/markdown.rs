@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 
 use lync_lint_core::diag::Diagnostic;
 use lync_lint_core::engine::{Counts, FileReport, Verdict};
-use lync_lint_core::pack::PackSet;
+use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::text::LineIndex;
 
 /// The longest `need` shown, in characters.
@@ -33,7 +33,7 @@ const NEED_WIDTH: usize = 60;
 
 /// The Markdown report for one run.
 #[must_use]
-pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
+pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
     let c = Counts::of(reports);
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut out = String::from("## lync-lint\n\n");
@@ -51,18 +51,19 @@ pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
     out.push('\n');
     for r in reports {
         out.push('\n');
-        file(&mut out, r);
+        file(&mut out, r, packs.decision());
     }
     out
 }
 
-fn file(out: &mut String, r: &FileReport) {
-    let verdict = r.verdict.map_or("no verdict", Verdict::as_str);
+fn file(out: &mut String, r: &FileReport, decision: Option<&Decision>) {
+    let verdict = r.verdict.zip(decision).map_or("no verdict", |(v, d)| v.name(d));
+    let option = decision.map_or("the option", |d| d.option_name.as_str());
     let _ = writeln!(out, "### {}: {verdict}\n", fenced(&r.file.name));
     if r.diagnostics.is_empty() {
         out.push_str("no findings");
         if !r.workloads.is_empty() {
-            let _ = write!(out, ": Lync Online serves {}", r.workloads.join(", "));
+            let _ = write!(out, ": {option} serves {}", r.workloads.join(", "));
         }
         out.push('\n');
         return;
@@ -77,11 +78,11 @@ fn file(out: &mut String, r: &FileReport) {
             rule(d),
             d.severity,
             idx.primary_range(d).start.line,
-            effect(r, d)
+            effect(r, d, option)
         );
     }
-    if r.verdict == Some(Verdict::OnlineViable) && !r.workloads.is_empty() {
-        let _ = writeln!(out, "\nLync Online serves {}", r.workloads.join(", "));
+    if r.verdict == Some(Verdict::Viable) && !r.workloads.is_empty() {
+        let _ = writeln!(out, "\n{option} serves {}", r.workloads.join(", "));
     }
 }
 
@@ -113,13 +114,13 @@ fn rule(d: &Diagnostic) -> String {
     }
 }
 
-fn effect(r: &FileReport, d: &Diagnostic) -> &'static str {
+fn effect(r: &FileReport, d: &Diagnostic, option: &str) -> String {
     if d.waived.is_some() {
-        "waived"
+        "waived".to_owned()
     } else if d.is_finding && r.ruled_out_by.contains(&d.code) {
-        "rules out Lync Online"
+        format!("rules out {option}")
     } else {
-        d.severity.as_str()
+        d.severity.as_str().to_owned()
     }
 }
 

@@ -10,40 +10,11 @@ use crate::diag::{Diagnostic, Label, Severity, SourceFile};
 use crate::doc::{Document, Node, Span, Value};
 use crate::eval::{self, Evidence};
 use crate::kql::Index;
-use crate::pack::PackSet;
+use crate::pack::{Decision, PackSet};
 use crate::parse::{Explain, SyntaxError};
 use crate::policy::Policy;
 use crate::vocab::{NodeDecl, Vocabulary};
 use crate::waiver::Today;
-
-/// The deployment an organization chose (`deployment { target ... }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Online,
-    OnPremises,
-    Hybrid,
-}
-
-impl Target {
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "online" => Some(Self::Online),
-            "on-premises" => Some(Self::OnPremises),
-            "hybrid" => Some(Self::Hybrid),
-            _ => None,
-        }
-    }
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Online => "online",
-            Self::OnPremises => "on-premises",
-            Self::Hybrid => "hybrid",
-        }
-    }
-}
 
 /// Counts of diagnostics by severity; waived findings are counted apart and nowhere else.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -86,19 +57,23 @@ impl Counts {
     }
 }
 
-/// Whether anything rules Lync Online out.
+/// Whether an unwaived error finding rules the pack's option out (see [`Decision`]; the
+/// decision names the verdicts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    OnlineRuledOut,
-    OnlineViable,
+    /// An unwaived error finding rules the option out.
+    RuledOut,
+    /// Nothing rules the option out.
+    Viable,
 }
 
 impl Verdict {
+    /// The verdict's name in `decision`'s words (`online-ruled-out`, `online-viable`).
     #[must_use]
-    pub fn as_str(self) -> &'static str {
+    pub fn name(self, decision: &Decision) -> &str {
         match self {
-            Self::OnlineRuledOut => "online-ruled-out",
-            Self::OnlineViable => "online-viable",
+            Self::RuledOut => &decision.ruled_out,
+            Self::Viable => &decision.viable,
         }
     }
 }
@@ -144,8 +119,8 @@ pub enum RuleSetting {
 /// What the command line and the configuration add to every file.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
-    /// Overrides the files' own `deployment { target }`.
-    pub target: Option<Target>,
+    /// Overrides the files' own target (the node the pack's decision names), e.g. `hybrid`.
+    pub target: Option<String>,
     /// Today's date, for waiver expiry.
     pub today: Today,
     /// How a rejected file's syntax errors are explained.
@@ -187,10 +162,12 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
     if !schema.is_empty() {
         return FileReport::unknown(file, schema);
     }
-    let target_node = find_target(doc);
+    let decision = packs.decision();
+    let target_node = decision.and_then(|d| find_target(&doc.nodes, &d.target));
     let target = opts
         .target
-        .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).and_then(Target::parse));
+        .clone()
+        .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).map(str::to_owned));
     let index = Index::new(doc);
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
@@ -209,58 +186,64 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today);
     let baseline =
         opts.baseline.as_ref().map(|b| crate::baseline::apply(b, &file.name, &mut diagnostics)).unwrap_or_default();
+    // A pack set that decides nothing gives no verdict.
+    let Some(decision) = decision else {
+        return FileReport { verdict: None, baseline, ..FileReport::unknown(file, diagnostics) };
+    };
+    let rules_out = |d: &Diagnostic| d.rules_out.as_deref() == Some(decision.option.as_str());
     let ruled_out_by: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.is_finding && d.waived.is_none())
-        .filter(|d| d.severity == Severity::Error && d.rules_out.as_deref() == Some("online"))
+        .filter(|d| d.severity == Severity::Error && rules_out(d))
         .map(|d| d.code.clone())
         .collect();
-    let verdict = if ruled_out_by.is_empty() { Verdict::OnlineViable } else { Verdict::OnlineRuledOut };
-    apply_target(&mut diagnostics, target, target_node, verdict);
-    let workloads =
-        if verdict == Verdict::OnlineViable { workloads(&doc.nodes, &packs.vocab.nodes) } else { Vec::new() };
+    let verdict = if ruled_out_by.is_empty() { Verdict::Viable } else { Verdict::RuledOut };
+    apply_target(&mut diagnostics, decision, target.as_deref(), target_node, verdict);
+    let workloads = if verdict == Verdict::Viable { workloads(&doc.nodes, &packs.vocab.nodes) } else { Vec::new() };
     FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by, baseline }
 }
 
-fn find_target(doc: &Document) -> Option<&Node> {
-    doc.nodes
-        .iter()
-        .filter(|n| n.name.value == "deployment")
-        .flat_map(Node::children)
-        .find(|n| n.name.value == "target")
+/// The node at `path` (names from the top level down), the first of each name.
+fn find_target<'a>(nodes: &'a [Node], path: &[String]) -> Option<&'a Node> {
+    let (first, rest) = path.split_first()?;
+    let node = nodes.iter().find(|n| n.name.value == *first)?;
+    if rest.is_empty() { Some(node) } else { find_target(node.children(), rest) }
 }
 
 /// Target semantics (SPEC §4): they change how findings are reported, never the verdict.
-fn apply_target(diags: &mut Vec<Diagnostic>, target: Option<Target>, node: Option<&Node>, verdict: Verdict) {
+/// Choosing the option labels the target node on the findings that rule it out; any other
+/// choice makes those findings advice, and when nothing rules the option out, a warning says
+/// so.
+fn apply_target(
+    diags: &mut Vec<Diagnostic>,
+    decision: &Decision,
+    target: Option<&str>,
+    node: Option<&Node>,
+    verdict: Verdict,
+) {
+    let Some(target) = target else { return };
     let span = node.map(Node::head_span);
-    match target {
-        None => {}
-        Some(Target::Online) => {
-            if let Some(span) = span {
-                for d in diags.iter_mut().filter(|d| d.rules_out.as_deref() == Some("online")) {
-                    d.labels.push(Label::new(span, "Lync Online chosen here"));
-                }
+    let rules_out = |d: &&mut Diagnostic| d.rules_out.as_deref() == Some(decision.option.as_str());
+    if target == decision.option {
+        if let Some(span) = span {
+            for d in diags.iter_mut().filter(rules_out) {
+                d.labels.push(Label::new(span, format!("{} chosen here", decision.option_name)));
             }
         }
-        Some(Target::OnPremises | Target::Hybrid) => {
-            for d in diags.iter_mut().filter(|d| d.rules_out.as_deref() == Some("online")) {
-                d.severity = Severity::Advice;
-            }
-            if verdict == Verdict::OnlineViable {
-                let mut d = Diagnostic::warning(
-                    crate::codes::ONLINE_VIABLE,
-                    "nothing in this environment rules Lync Online out",
-                )
-                .with_help(
-                    "Lync Online would be simpler to deploy and manage; choose `target \"online\"` \
-                         unless a need not described here requires servers",
-                );
-                if let Some(span) = span {
-                    d.labels.push(Label::new(span, "an on-premises deployment is chosen here"));
-                }
-                diags.push(d);
-            }
+        return;
+    }
+    for d in diags.iter_mut().filter(rules_out) {
+        d.severity = Severity::Advice;
+    }
+    if verdict == Verdict::Viable {
+        let mut d = Diagnostic::warning(crate::codes::ONLINE_VIABLE, decision.viable_message.clone());
+        if !decision.viable_help.is_empty() {
+            d.help = Some(decision.viable_help.clone());
         }
+        if let Some(span) = span {
+            d.labels.push(Label::new(span, decision.viable_label.clone()));
+        }
+        diags.push(d);
     }
 }
 

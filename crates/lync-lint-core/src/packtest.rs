@@ -15,7 +15,7 @@ pub use decode::load;
 
 use crate::diag::{Diagnostic, FileDiagnostics, SourceFile};
 use crate::doc::{Document, Span};
-use crate::engine::{CheckOptions, FileReport, Target, check, check_doc};
+use crate::engine::{CheckOptions, FileReport, check, check_doc};
 use crate::pack::PackSet;
 use crate::policy::Policy;
 use crate::read::Reader;
@@ -66,7 +66,7 @@ pub struct PackTest {
     pub env_line: usize,
     /// The `target` field: the environment is checked as if this target were chosen,
     /// whatever its own `deployment { target }` says; `None` leaves the environment's own.
-    pub target: Option<Target>,
+    pub target: Option<String>,
     /// The expectations, in source order; never empty.
     pub expects: Vec<Expect>,
 }
@@ -161,7 +161,7 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
 /// own `target` wins); the failed expectations.
 #[must_use]
 pub fn run(t: &PackTest, packs: &PackSet, options: &CheckOptions) -> Vec<Failure> {
-    let options = CheckOptions { target: t.target, ..options.clone() };
+    let options = CheckOptions { target: t.target.clone(), ..options.clone() };
     let report = check_doc(t.file.clone(), &t.env, packs, &options);
     let fail = |message: String, span: Span, label: String| Failure {
         test: t.name.clone(),
@@ -176,7 +176,7 @@ pub fn run(t: &PackTest, packs: &PackSet, options: &CheckOptions) -> Vec<Failure
     }
     let mut failures = Vec::new();
     for e in &t.expects {
-        if let Some((message, span, label)) = check_expect(e, &report, t) {
+        if let Some((message, span, label)) = check_expect(e, &report, t, packs) {
             failures.push(fail(message, span, label));
         }
     }
@@ -189,7 +189,7 @@ fn finding<'r>(report: &'r FileReport, rule: &str) -> Option<&'r Diagnostic> {
 }
 
 /// `None` when the expectation holds; else the failure's message, span and label.
-fn check_expect(e: &Expect, report: &FileReport, t: &PackTest) -> Option<(String, Span, String)> {
+fn check_expect(e: &Expect, report: &FileReport, t: &PackTest, packs: &PackSet) -> Option<(String, Span, String)> {
     match e {
         Expect::Fires { rule, line, span } => {
             let Some(d) = finding(report, rule) else {
@@ -207,7 +207,7 @@ fn check_expect(e: &Expect, report: &FileReport, t: &PackTest) -> Option<(String
         Expect::Quiet { rule, span } => finding(report, rule)
             .map(|_| (format!("`{rule}` fired but should stay quiet"), *span, "expected to stay quiet".to_owned())),
         Expect::Verdict { verdict, span } => {
-            let got = report.verdict.map_or("none", |v| v.as_str());
+            let got = report.verdict.zip(packs.decision()).map_or("none", |(v, d)| v.name(d));
             (got != verdict)
                 .then(|| (format!("verdict is `{got}`, not `{verdict}`"), *span, "expected verdict".to_owned()))
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use lync_lint_core::codes;
 use lync_lint_core::diag::{Diagnostic, Severity};
-use lync_lint_core::pack::PackSet;
+use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::policy::Policy;
 
 #[derive(Serialize)]
@@ -59,7 +59,7 @@ impl RuleTable {
     pub(crate) fn new(packs: &PackSet) -> Self {
         let mut table = Self { rules: Vec::new(), index: HashMap::new() };
         for p in &packs.policies {
-            table.push(policy_rule(p));
+            table.push(policy_rule(p, packs.decision()));
         }
         table
     }
@@ -109,11 +109,11 @@ fn text(s: impl Into<String>) -> Text {
     Text { text: s.into() }
 }
 
-fn policy_rule(p: &Policy) -> Rule {
-    let full = match p.rules_out.as_deref() {
-        Some("online") => format!("{} (a finding rules Lync Online out)", p.title),
-        Some(other) => format!("{} (a finding rules out `{other}`)", p.title),
-        None => p.title.clone(),
+fn policy_rule(p: &Policy, decision: Option<&Decision>) -> Rule {
+    let full = match (p.rules_out.as_deref(), decision) {
+        (Some(out), Some(d)) if out == d.option => format!("{} (a finding rules {} out)", p.title, d.option_name),
+        (Some(other), _) => format!("{} (a finding rules out `{other}`)", p.title),
+        (None, _) => p.title.clone(),
     };
     let mut tags = vec!["lync-lint".to_owned()];
     if let Some((category, _)) = p.id.split_once('/') {

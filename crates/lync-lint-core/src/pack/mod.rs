@@ -7,6 +7,9 @@
 //! Decoding the files' contents belongs to `vocab`, `policy` and `packtest`.
 
 pub mod compiled;
+mod decision;
+
+pub use decision::Decision;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -32,6 +35,8 @@ pub struct PackInfo {
     pub as_of: String,
     /// Where it came from: `builtin` or the directory.
     pub origin: String,
+    /// What the pack's verdict decides (`decision` in `pack.kdl`).
+    pub decision: Option<Decision>,
 }
 
 /// The files of one pack, before decoding.
@@ -141,6 +146,35 @@ impl PackSet {
     #[must_use]
     pub fn policy(&self, id: &str) -> Option<&Policy> {
         self.policies.iter().find(|p| p.id == id)
+    }
+
+    /// What the verdict decides: the first loaded pack's `decision` that has one.
+    #[must_use]
+    pub fn decision(&self) -> Option<&Decision> {
+        self.packs.iter().find_map(|p| p.decision.as_ref())
+    }
+
+    /// The targets a file may choose: the allowed values of the first argument of the node
+    /// the decision names (`deployment > target`: `online`, `on-premises`, `hybrid`).
+    #[must_use]
+    pub fn target_choices(&self) -> Vec<&str> {
+        let Some(decision) = self.decision() else { return Vec::new() };
+        let mut decls = &self.vocab.nodes[..];
+        let mut node = None;
+        for name in &decision.target {
+            let Some(d) = decls.iter().find(|d| d.name == *name) else { return Vec::new() };
+            decls = &d.children;
+            node = Some(d);
+        }
+        node.and_then(|n| n.args.first())
+            .map(|a| a.choices.iter().map(|c| c.value.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The verdict names of the decision (ruled out first), empty without a decision.
+    #[must_use]
+    pub fn verdict_names(&self) -> Vec<&str> {
+        self.decision().map(|d| vec![d.ruled_out.as_str(), d.viable.as_str()]).unwrap_or_default()
     }
 
     /// The pack (index into `packs`) a policy belongs to.
@@ -309,7 +343,7 @@ impl Loader {
     }
 }
 
-const INFO_FIELDS: &[&str] = &["version", "description", "as-of"];
+const INFO_FIELDS: &[&str] = &["version", "description", "as-of", "decision"];
 
 /// Decodes the fields of the `pack` node; `false` when it has no `version`.
 fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> bool {
@@ -325,6 +359,10 @@ fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> 
             continue;
         }
         seen.push((key, f.name.span));
+        if key == "decision" {
+            info.decision = decision::decode(f, r);
+            continue;
+        }
         r.allow_props(f, &[]);
         let Some((v, span)) = r.string_arg(f, "a string") else { continue };
         if key == "as-of" && !crate::vocab::is_date(&v) {

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Label, SourceFile, did_you_mean};
 use crate::doc::{Document, Node, Span};
-use crate::engine::Target;
 use crate::pack::PackSet;
 use crate::parse::Explain;
 use crate::read::Reader;
@@ -17,8 +16,6 @@ use crate::read::Reader;
 use super::{Expect, PackTest, line_of};
 
 const TEST_FIELDS: &[&str] = &["env", "fires", "quiet", "verdict", "target"];
-const VERDICTS: &[&str] = &["online-ruled-out", "online-viable"];
-const TARGETS: &[&str] = &["online", "on-premises", "hybrid"];
 
 /// Decodes the tests of one test file; mistakes are reported with spans.
 pub fn load(file: &Arc<SourceFile>, packs: &PackSet, explain: Explain, r: &mut Reader) -> Vec<PackTest> {
@@ -78,7 +75,7 @@ fn one_of(f: &Node, what: &str, allowed: &[&str], r: &mut Reader) -> Option<(Str
 #[derive(Default)]
 struct Fields {
     env: Option<(Document, usize, Span)>,
-    target: Option<Target>,
+    target: Option<String>,
     expects: Vec<Expect>,
     seen: Vec<(String, Span)>,
 }
@@ -173,13 +170,13 @@ fn field(file: &Arc<SourceFile>, f: &Node, packs: &PackSet, t: &mut Fields, r: &
             }
         }
         "verdict" => {
-            if let Some((verdict, span)) = one_of(f, "verdict", VERDICTS, r) {
+            if let Some((verdict, span)) = one_of(f, "verdict", &packs.verdict_names(), r) {
                 t.expects.push(Expect::Verdict { verdict, span });
             }
         }
         _ => {
-            if let Some((target, _)) = one_of(f, "target", TARGETS, r) {
-                t.target = Target::parse(&target);
+            if let Some((target, _)) = one_of(f, "target", &packs.target_choices(), r) {
+                t.target = Some(target);
             }
         }
     }

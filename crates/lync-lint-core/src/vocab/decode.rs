@@ -252,7 +252,7 @@ mod tests {
 
     fn workloads(set: &PackSet, text: &str) -> Vec<String> {
         let r = check(SourceFile::new("e.lync.kdl", text), set, &CheckOptions::default());
-        assert_eq!(r.verdict, Some(Verdict::OnlineViable), "{:?}", r.diagnostics);
+        assert_eq!(r.verdict, Some(Verdict::Viable), "{:?}", r.diagnostics);
         r.workloads
     }
 
