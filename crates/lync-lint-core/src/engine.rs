@@ -19,14 +19,19 @@ use crate::waiver::Today;
 /// Counts of diagnostics by severity; waived findings are counted apart and nowhere else.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
+    /// Error diagnostics, unwaived.
     pub errors: usize,
+    /// Warnings, unwaived.
     pub warnings: usize,
+    /// Advice, unwaived.
     pub advice: usize,
+    /// Waived findings, whatever their severity.
     pub waived: usize,
 }
 
 impl Counts {
     #[must_use]
+    /// The counts of every report.
     pub fn of(reports: &[FileReport]) -> Self {
         let mut c = Self::default();
         for r in reports {
@@ -36,6 +41,7 @@ impl Counts {
     }
 
     #[must_use]
+    /// The counts of one report's diagnostics.
     pub fn of_diagnostics(diagnostics: &[Diagnostic]) -> Self {
         let mut c = Self::default();
         for d in diagnostics {
@@ -49,6 +55,7 @@ impl Counts {
         c
     }
 
+    /// Adds `other`'s counts to these.
     pub fn add(&mut self, other: Self) {
         self.errors += other.errors;
         self.warnings += other.warnings;
@@ -81,9 +88,11 @@ impl Verdict {
 /// The result of checking one file.
 #[derive(Debug, Clone)]
 pub struct FileReport {
+    /// The checked file.
     pub file: Arc<SourceFile>,
     /// `None` when syntax or schema errors leave the needs unknown.
     pub verdict: Option<Verdict>,
+    /// Every diagnostic of the file, waived findings included.
     pub diagnostics: Vec<Diagnostic>,
     /// For `online-viable` files: the workloads that serve the declared needs.
     pub workloads: Vec<String>,
@@ -113,6 +122,7 @@ impl FileReport {
 pub enum RuleSetting {
     /// The rule takes no part.
     Off,
+    /// The rule takes part with this severity.
     Severity(Severity),
 }
 

@@ -9,6 +9,7 @@ use crate::policy::Condition;
 /// A node that made a positive leaf condition true.
 #[derive(Debug, Clone, Copy)]
 pub struct Evidence<'a> {
+    /// The node (its head is what the label points at).
     pub node: &'a Node,
     /// The condition's own `label=`, overriding the policy's label.
     pub label: Option<&'a str>,
@@ -98,16 +99,13 @@ pub fn dedup(evidence: Vec<Evidence<'_>>) -> Vec<Evidence<'_>> {
     let mut out: Vec<Evidence<'_>> = Vec::with_capacity(evidence.len());
     let mut seen = std::collections::HashMap::new();
     for e in evidence {
-        match seen.get(&std::ptr::from_ref(e.node)) {
-            Some(&i) => {
-                let first: &mut Evidence<'_> = &mut out[i];
-                first.label = first.label.or(e.label);
-                first.count = first.count.or(e.count);
-            }
-            None => {
-                seen.insert(std::ptr::from_ref(e.node), out.len());
-                out.push(e);
-            }
+        if let Some(&i) = seen.get(&std::ptr::from_ref(e.node)) {
+            let first: &mut Evidence<'_> = &mut out[i];
+            first.label = first.label.or(e.label);
+            first.count = first.count.or(e.count);
+        } else {
+            seen.insert(std::ptr::from_ref(e.node), out.len());
+            out.push(e);
         }
     }
     out

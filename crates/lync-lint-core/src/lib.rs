@@ -19,6 +19,8 @@
 //! packtest policy tests
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod baseline;
 pub mod codes;
 pub mod diag;

@@ -30,9 +30,13 @@ pub fn engine_decls() -> &'static [NodeDecl] {
 /// The type of an argument or property value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ValueType {
+    /// Any string.
     String,
+    /// An integer.
     Integer,
+    /// A number, integer or not.
     Float,
+    /// `#true` or `#false`.
     Boolean,
     /// ISO 3166-1 alpha-2 code, two uppercase letters.
     Country,
@@ -72,6 +76,7 @@ impl ValueType {
     }
 
     #[must_use]
+    /// The name a vocabulary file uses in `type=`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::String => "string",
@@ -87,7 +92,9 @@ impl ValueType {
 /// An allowed value of an enumerated string.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
+    /// The value, e.g. `on-premises`.
     pub value: String,
+    /// What it means, for hover, `init` and the documentation.
     pub description: String,
     /// The Lync Online workload that serves the need when it takes this value (the summary
     /// lists it), as [`NodeDecl::workload`] does for a whole node.
@@ -97,29 +104,41 @@ pub struct Choice {
 /// A declared argument or property.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValueDecl {
+    /// The argument's or property's name.
     pub name: String,
+    /// Its type.
     pub ty: ValueType,
+    /// What it means.
     pub description: String,
     /// Arguments: required unless optional. Properties: optional unless required.
     pub required: bool,
     /// Arguments only: one or more (zero or more when not required).
     pub repeat: bool,
+    /// The allowed values of a string; empty: any value.
     pub choices: Vec<Choice>,
+    /// The smallest allowed integer.
     pub min: Option<i128>,
+    /// The largest allowed integer.
     pub max: Option<i128>,
 }
 
 /// A declared node.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeDecl {
+    /// The node's name.
     pub name: String,
+    /// What it means.
     pub description: String,
+    /// Whether it may appear several times in one parent.
     pub repeat: bool,
     /// The Lync Online workload (or, generally, the service) that serves this need, whatever
     /// its value; a need served only for some values declares it on those values instead.
     pub workload: Option<String>,
+    /// Its positional arguments, in order.
     pub args: Vec<ValueDecl>,
+    /// Its properties.
     pub props: Vec<ValueDecl>,
+    /// The nodes allowed in its children block.
     pub children: Vec<NodeDecl>,
     /// Where it is declared (in the vocabulary file).
     pub span: Span,
@@ -127,11 +146,13 @@ pub struct NodeDecl {
 
 impl NodeDecl {
     #[must_use]
+    /// The declared child `name`.
     pub fn child(&self, name: &str) -> Option<&NodeDecl> {
         self.children.iter().find(|c| c.name == name)
     }
 
     #[must_use]
+    /// The declared property `name`.
     pub fn prop(&self, name: &str) -> Option<&ValueDecl> {
         self.props.iter().find(|p| p.name == name)
     }
@@ -140,11 +161,13 @@ impl NodeDecl {
 /// The vocabulary of all loaded packs.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Vocabulary {
+    /// The top-level nodes.
     pub nodes: Vec<NodeDecl>,
 }
 
 impl Vocabulary {
     #[must_use]
+    /// The declared top-level node `name`.
     pub fn top(&self, name: &str) -> Option<&NodeDecl> {
         self.nodes.iter().find(|n| n.name == name)
     }
