@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The Python wheel (pyproject.toml, maturin with `bindings = "bin"`): builds the wheel through
+# pip's PEP 517 path, as `pip install .` does (maturin comes from PyPI in pip's isolated build
+# environment), installs it into a fresh virtualenv, and runs the `lync-lint` it put on PATH
+# on the shipped fixtures: exit status 1 and findings that name the fixture files.
+#
+# The wheel is built with the dev profile to save CI time (MATURIN_PEP517_ARGS); a release
+# wheel is the same command without it. Exits non-zero with `wheel-check: FAILED` on failure.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+    echo "wheel-check: FAILED: $*"
+    exit 1
+}
+
+start=$SECONDS
+python3 -m venv "$work/build-venv"
+"$work/build-venv/bin/pip" install --quiet --upgrade pip
+if ! MATURIN_PEP517_ARGS="--profile dev --locked" \
+    "$work/build-venv/bin/pip" wheel --no-deps --wheel-dir "$work/dist" . > "$work/build.log" 2>&1; then
+    tail -40 "$work/build.log"
+    fail "pip could not build the wheel"
+fi
+wheel="$(ls "$work"/dist/lync_lint-*.whl 2>/dev/null | head -n 1)"
+[ -n "$wheel" ] || fail "no wheel in $work/dist"
+echo "wheel-check: built $(basename "$wheel") in $((SECONDS - start)) s"
+python3 -m zipfile -l "$wheel" | grep -q 'scripts/lync-lint' || fail "the wheel does not carry the lync-lint binary"
+
+# A fresh virtualenv with nothing but the wheel.
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet --no-index "$wheel" || fail "the wheel does not install"
+[ -x "$work/venv/bin/lync-lint" ] || fail "pip did not put lync-lint in the virtualenv's bin/"
+version="$(PATH="$work/venv/bin:/usr/bin:/bin" lync-lint --version)"
+[ "$version" = "lync-lint $(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" ] ||
+    fail "unexpected version: $version"
+
+status=0
+PATH="$work/venv/bin:/usr/bin:/bin" lync-lint check fixtures/ > "$work/out.txt" 2>&1 || status=$?
+tail -n 9 "$work/out.txt"
+[ "$status" -eq 1 ] || fail "lync-lint check fixtures/ exited $status, expected 1 (the fixtures have findings)"
+grep -q 'fixtures/online-but-needs-voice.lync.kdl' "$work/out.txt" || fail "the output does not name the fixtures"
+grep -q 'enterprise-voice/pbx-replacement' "$work/out.txt" || fail "the output has no finding"
+echo "wheel-check: ok ($version from the wheel, in $((SECONDS - start)) s)"
