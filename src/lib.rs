@@ -15,11 +15,11 @@
 
 pub mod cli;
 pub mod config;
-pub mod discover;
-pub mod explain;
-pub mod lsp;
+pub(crate) mod discover;
+pub(crate) mod explain;
+pub(crate) mod lsp;
 pub mod packs;
-pub mod packtest_report;
+pub(crate) mod packtest_report;
 pub mod render;
 pub mod settings;
 pub mod syntax;

@@ -26,7 +26,7 @@ pub mod codes;
 pub mod diag;
 pub mod doc;
 pub mod engine;
-pub mod eval;
+pub(crate) mod eval;
 pub mod kql;
 pub mod pack;
 pub mod packtest;
