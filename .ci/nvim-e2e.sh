@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of `lync-lint lsp` in a real editor: headless Neovim (Debian's `neovim`,
 # installed when missing) opens a copy of a fixture, reads the server's diagnostics through
-# `vim.diagnostic.get`, applies the waiver quick fixes and sees the diagnostics clear
-# (tests/nvim/e2e.lua). Exits non-zero, with a `nvim-e2e: FAILED` line, when it does not.
+# `vim.diagnostic.get`, checks document symbols, go to definition and the verdict code lens,
+# applies the waiver quick fixes and sees the diagnostics clear (tests/nvim/e2e.lua). Exits
+# non-zero, with a `nvim-e2e: FAILED` line, when it does not.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -25,7 +26,7 @@ mkdir "$work/.git"    # the project root: configuration discovery stops here
 cp fixtures/online-but-needs-voice.lync.kdl "$work/env.lync.kdl"
 
 status=0
-LYNC_LINT_BIN="$bin" LYNC_LINT_E2E_FILE="$work/env.lync.kdl" \
+LYNC_LINT_BIN="$bin" LYNC_LINT_E2E_FILE="$work/env.lync.kdl" XDG_CACHE_HOME="$work/cache" \
     timeout 300 nvim --headless --clean -u NONE -i NONE -n -c "luafile $repo/tests/nvim/e2e.lua" \
     </dev/null >"$work/out.log" 2>&1 || status=$?
 cat "$work/out.log"

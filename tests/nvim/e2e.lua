@@ -1,9 +1,13 @@
 -- End-to-end test of `lync-lint lsp` in a real editor: headless Neovim (0.7 or newer) opens
 -- an environment file, starts the server with the built-in LSP client, reads the diagnostics
--- through `vim.diagnostic.get`, applies the waiver quick fix to each finding, and checks
--- that the diagnostics clear. Run by `.ci/nvim-e2e.sh`, which sets:
+-- through `vim.diagnostic.get`, checks the outline (document symbols), jumps to the policy
+-- behind a finding (`vim.lsp.buf.definition`, into the read-only copy of the built-in pack in
+-- $XDG_CACHE_HOME) and reads the verdict code lens; then applies the waiver quick fix to each
+-- finding, checks that the diagnostics clear and that the lens says `online-viable`.
+-- Run by `.ci/nvim-e2e.sh`, which sets:
 --   LYNC_LINT_BIN       the `lync-lint` binary
 --   LYNC_LINT_E2E_FILE  the environment file to open (a copy: it is edited, never saved)
+--   XDG_CACHE_HOME      a temporary directory (the server writes the pack's copy there)
 -- Prints `nvim-e2e: ok: ...` and exits 0, or `nvim-e2e: FAILED: ...` and exits 1.
 
 local TIMEOUT = 60000
@@ -24,6 +28,68 @@ local function codes(bufnr)
   end
   table.sort(out)
   return out
+end
+
+-- The outline of the buffer: `voice` with its needs inside.
+local function check_symbols(bufnr)
+  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+  local responses = vim.lsp.buf_request_sync(bufnr, "textDocument/documentSymbol", params, TIMEOUT) or {}
+  for _, response in pairs(responses) do
+    for _, s in ipairs(response.result or {}) do
+      if s.name == "voice" then
+        local needs = {}
+        for _, c in ipairs(s.children or {}) do
+          table.insert(needs, c.name)
+        end
+        if not vim.tbl_contains(needs, "pbx-replacement") then
+          return "`voice` has no `pbx-replacement` child: " .. table.concat(needs, ", ")
+        end
+        say("document symbols: voice > " .. table.concat(needs, ", "))
+        return nil
+      end
+    end
+  end
+  return "no `voice` symbol: " .. vim.inspect(responses):gsub("%s+", " ")
+end
+
+-- Go to definition on a finding: the policy's `policy "ID"` line in the pack's read-only copy.
+local function check_definition(bufnr, d)
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  vim.lsp.buf.definition()
+  if not vim.wait(TIMEOUT, function() return vim.api.nvim_get_current_buf() ~= bufnr end, 50) then
+    return "go to definition did not open another file"
+  end
+  local target = vim.api.nvim_buf_get_name(0)
+  local line = vim.api.nvim_get_current_line()
+  local cache = os.getenv("XDG_CACHE_HOME") or ""
+  local err
+  if not line:find('^policy "' .. vim.pesc(tostring(d.code)) .. '"') then
+    err = "the definition of `" .. tostring(d.code) .. "` is not its policy: " .. target .. ": " .. line
+  elseif cache == "" or target:sub(1, #cache) ~= cache or not target:find("/lync%-lint/.+/policies/lync%-2013/") then
+    err = "the definition is not in the pack's copy under XDG_CACHE_HOME: " .. target
+  elseif vim.fn.getfperm(target):find("w") then
+    err = "the pack's copy is writable (" .. vim.fn.getfperm(target) .. "): " .. target
+  else
+    say("definition: " .. tostring(d.code) .. " -> " .. target:sub(#cache + 2) .. ":" .. vim.api.nvim_win_get_cursor(0)[1])
+  end
+  vim.cmd("buffer " .. bufnr)
+  return err
+end
+
+-- The verdict code lens on line 1: refreshed until it reads `want` (the lenses of the last
+-- refresh stay until the new ones arrive), or the last title seen after the timeout.
+local function lens_title(bufnr, want)
+  vim.lsp.codelens.refresh()
+  local title
+  vim.wait(TIMEOUT, function()
+    for _, lens in ipairs(vim.lsp.codelens.get(bufnr) or {}) do
+      if lens.range.start.line == 0 and lens.command then
+        title = lens.command.title
+      end
+    end
+    return title == want
+  end, 50)
+  return title
 end
 
 local function main()
@@ -53,6 +119,17 @@ local function main()
       return fail("expected only rule findings, got `" .. code .. "`")
     end
   end
+
+  local err = check_symbols(bufnr) or check_definition(bufnr, vim.diagnostic.get(bufnr)[1])
+  if err then
+    return fail(err)
+  end
+  local want = "online-ruled-out by " .. #first .. " rules"
+  local lens = lens_title(bufnr, want)
+  if lens ~= want then
+    return fail("code lens: expected `" .. want .. "`, got `" .. tostring(lens) .. "`")
+  end
+  say("code lens: " .. lens)
 
   local client = vim.lsp.get_client_by_id(client_id)
   local fixed = 0
@@ -98,7 +175,11 @@ local function main()
   if waivers ~= #first then
     return fail("expected " .. #first .. " waiver lines in the buffer, found " .. waivers)
   end
-  say("ok: " .. #first .. " findings waived by quick fixes; no diagnostics left")
+  lens = lens_title(bufnr, "online-viable")
+  if lens ~= "online-viable" then
+    return fail("code lens after the waivers: expected `online-viable`, got `" .. tostring(lens) .. "`")
+  end
+  say("ok: " .. #first .. " findings waived by quick fixes; no diagnostics left; code lens: " .. lens)
   vim.cmd("qall!")
 end
 
