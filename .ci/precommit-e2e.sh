@@ -14,7 +14,7 @@ export PRE_COMMIT_HOME="$work/cache"
 mkdir "$work/project"
 cd "$work/project"
 git init --quiet .
-git config user.email ci@example.invalid
+git config user.email ci@localhost
 git config user.name ci
 printf 'collaboration {\n    im-presence #true\n}\n' > good.lync.kdl
 printf 'voice {\n    pbx-replacement #true\n}\n' > bad.lync.kdl
