@@ -132,17 +132,17 @@ fn json_summary_and_verdicts() {
         reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.waived.is_none() && d.severity == s).count() as u64
     };
     let summary = &doc["summary"];
-    assert_eq!(summary["files"], 7);
+    assert_eq!(summary["files"], crate::common::FIXTURES.len());
     assert_eq!(summary["errors"], count(Severity::Error));
     assert_eq!(summary["warnings"], count(Severity::Warning));
     assert_eq!(summary["advice"], count(Severity::Advice));
     assert!(summary["errors"].as_u64() > Some(0) && summary["advice"].as_u64() > Some(0));
     assert_eq!(summary["waived"], 0);
-    assert_eq!(summary["verdicts"], serde_json::json!({"online-ruled-out": 5, "online-viable": 1, "none": 1}));
+    assert_eq!(summary["verdicts"], serde_json::json!({"online-ruled-out": 8, "online-viable": 1, "none": 1}));
     let verdict = |i: usize| doc["files"][i]["verdict"].clone();
     assert_eq!(verdict(0), "online-viable");
     assert_eq!(verdict(1), "online-ruled-out");
-    assert_eq!(verdict(6), Value::Null);
+    assert_eq!(verdict(crate::common::FIXTURES.iter().position(|f| *f == "typos").expect("typos")), Value::Null);
     assert_eq!(doc["files"][1]["path"], "fixtures/multinational.lync.kdl");
     assert!(doc["files"][1]["ruled_out_by"].as_array().is_some_and(|a| a.contains(&"control/upgrade-timing".into())));
     assert!(doc["files"][0]["workloads"].as_array().is_some_and(|a| !a.is_empty()));
@@ -174,7 +174,7 @@ fn github_one_command_per_diagnostic() {
         &"::error file=fixtures/multinational.lync.kdl,line=14,col=5,endLine=14,endColumn=20,title=control/full-policy-control::`policies` is `full`: the full set of server and client policies needs Lync Server 2013 on premises%0Ahelp: On premises you get the full set of server and client policies; Lync Online exposes only a subset of them. Plan Lync Server 2013 on premises and declare `deployment { target \"on-premises\" }` (or `\"hybrid\"`), or use `policies \"basic\"` if the online subset is enough."
     ), "{out}");
     assert!(commands.iter().any(|c| c.contains("title=schema%3A%3Aunknown-node::")));
-    assert!(out.contains("checked 7 files"), "followed by the summary");
+    assert!(out.contains("checked 10 files"), "followed by the summary");
 }
 
 #[test]
