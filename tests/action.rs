@@ -32,6 +32,8 @@ fn yaml(text: &str) -> Value {
 }
 
 fn scalar(s: &str) -> Value {
+    // A comment after a plain scalar.
+    let s = if s.trim_start().starts_with(['\'', '"']) { s } else { s.split(" #").next().unwrap_or(s) };
     let s = s.trim();
     let unquoted = s
         .strip_prefix('\'')
@@ -350,4 +352,21 @@ fn without_lync_lint_on_path_the_action_installs_it_with_cargo_and_a_cache() {
     // Same sources, same key; the digest covers the sources.
     let again = Runner::new(ws.path(), format!("{}:/usr/bin:/bin", fake.path().display())).run();
     assert_eq!(&again.outputs["locate"]["cache-key"], key);
+}
+
+#[test]
+fn the_example_workflow_uses_the_action_with_its_inputs() {
+    let action = yaml(&std::fs::read_to_string(repo().join("action.yml")).expect("action.yml"));
+    let text = std::fs::read_to_string(repo().join("docs/examples/github-actions.yml")).expect("example");
+    let workflow = yaml(&text);
+    let steps = workflow["jobs"]["lint"]["steps"].as_array().expect("steps");
+    let lint = steps.iter().find(|s| s["uses"] == "OWNER/lync-lint@v1").expect("a step that uses the action");
+    for (input, _) in lint["with"].as_object().expect("with") {
+        assert!(action["inputs"].get(input).is_some(), "`{input}` is not an input of action.yml");
+    }
+    let upload = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.contains("upload-sarif"))).expect("upload");
+    assert_eq!(upload["with"]["sarif_file"], lint["with"]["sarif"], "the SARIF uploaded is the one written");
+    assert_eq!(upload["if"], "always()", "SARIF is uploaded when findings fail the job");
+    assert_eq!(lint["with"]["args"], action["inputs"]["args"]["default"]);
+    assert!(!text.contains("example.invalid"));
 }
