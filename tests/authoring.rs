@@ -99,8 +99,8 @@ fn a_broken_copy_of_a_builtin_test_fails_with_a_clear_report() {
 fn the_acme_pack_passes_with_full_coverage_of_its_own_rules() {
     let out = run(&["test", "fixtures/packs/acme", "--require-coverage"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("coverage of 3 rules (acme): every rule"), "only ACME's rules count: {}", out.stdout);
-    assert_eq!(last_line(&out.stdout), "12 passed, 0 failed", "9 tests and 3 examples");
+    assert!(out.stdout.contains("coverage of 4 rules (acme): every rule"), "only ACME's rules count: {}", out.stdout);
+    assert_eq!(last_line(&out.stdout), "15 passed, 0 failed", "11 tests and 4 examples");
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub const FIXTURES: &[&str] = &[
     "on-premises-declared",
     "online-but-needs-voice",
     "hybrid",
+    "all-on-premises",
     "us-hospital",
     "bank",
     "european-group",

@@ -164,11 +164,7 @@ fn a_baseline_applies_before_the_verdict_in_every_output() {
     assert_eq!(file["diagnostics"].as_array().map(Vec::len), Some(0), "{file}");
     assert_eq!(file["verdict"], "online-viable", "{file}");
     assert!(file["ruled_out_by"].as_array().is_none_or(Vec::is_empty), "{file}");
-    let out = run_in(
-        tmp.path(),
-        &["check", "--baseline", "baseline.json", "--write-baseline", "again.json"],
-        None,
-    );
+    let out = run_in(tmp.path(), &["check", "--baseline", "baseline.json", "--write-baseline", "again.json"], None);
     assert_eq!(out.code, 0, "{}", out.stdout);
     let before = std::fs::read_to_string(tmp.path().join("baseline.json")).expect("first");
     let again = std::fs::read_to_string(tmp.path().join("again.json")).expect("second");

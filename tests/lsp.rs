@@ -113,7 +113,7 @@ fn completion_offers_what_the_vocabulary_allows_there() {
     assert!(top.contains(&"site".to_owned()) && top.contains(&"waiver".to_owned()), "{top:?}");
     let props = labels(&mut c, &uri, 0, 10);
     assert!(props.contains(&"country=".to_owned()) && props.contains(&"datacenter=".to_owned()), "{props:?}");
-    assert_eq!(labels(&mut c, &uri, 3, 15), ["\"default\"", "\"custom\""]);
+    assert_eq!(labels(&mut c, &uri, 3, 15), ["users=", "\"default\"", "\"custom\""]);
     assert_eq!(labels(&mut c, &uri, 4, 31), ["\"direct-sip\"", "\"gateway\"", "\"remote-call-control\""]);
 }
 

@@ -12,6 +12,7 @@ mod corpus;
 mod docs;
 mod fuzz_replay;
 mod hostile;
+mod hybrid;
 mod kdl_suite;
 mod lsp;
 mod lsp_navigation;

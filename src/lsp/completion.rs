@@ -169,8 +169,8 @@ mod tests {
             labels("voice {\n  pbx-integration \"A\" method=\"ga"),
             ["\"direct-sip\"", "\"gateway\"", "\"remote-call-control\""]
         );
-        assert_eq!(labels("voice { dial-plans "), ["\"default\"", "\"custom\""]);
-        assert_eq!(labels("voice { call-park "), ["#true", "#false"]);
+        assert_eq!(labels("voice { dial-plans "), ["users=", "\"default\"", "\"custom\""]);
+        assert_eq!(labels("voice { call-park "), ["users=", "#true", "#false"]);
         assert_eq!(labels("nothing-known "), Vec::<String>::new());
     }
 }

@@ -13,6 +13,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableRepo
 use draw::{Drawn, printable};
 use lync_lint_core::diag::{Diagnostic, Severity, SourceFile};
 use lync_lint_core::engine::{FileReport, Verdict};
+use lync_lint_core::hybrid::{self, Hybrid};
 use lync_lint_core::pack::Decision;
 
 /// The most diagnostics drawn for one file; the others are counted in one line (the machine
@@ -327,8 +328,61 @@ pub fn summary_lines(r: &FileReport, decision: Option<&Decision>, color: bool) -
         }
     };
     let mut out = format!("  {}: {verdict}\n", printable(&r.file.name));
+    if let (Some(h), Some(d)) = (&r.hybrid, decision) {
+        let _ = writeln!(out, "    {}", hybrid_line(h, d));
+        let _ = writeln!(out, "    {}", largest_needs(h));
+    }
     for d in r.diagnostics.iter().filter(|d| d.waived.is_some()) {
         let _ = writeln!(out, "    {}", waived_line(d));
+    }
+    out
+}
+
+/// `hybrid: home 120 to 160 of 3,000 users on Lync Server 2013; the other 2,840 to 2,880 can
+/// be homed in Lync Online` (SPEC §4.1), in the decision's words.
+#[must_use]
+pub fn hybrid_line(h: &Hybrid, d: &Decision) -> String {
+    let range = |r: hybrid::Range| {
+        if r.min == r.max { thousands(r.min) } else { format!("{} to {}", thousands(r.min), thousands(r.max)) }
+    };
+    if h.online.max == 0 {
+        return format!("hybrid: home all {} users on {}", thousands(h.users), d.alternative_name);
+    }
+    format!(
+        "hybrid: home {} of {} users on {}; the other {} can be homed in {}",
+        range(h.on_premises),
+        thousands(h.users),
+        d.alternative_name,
+        range(h.online),
+        d.option_name
+    )
+}
+
+/// The largest needs behind the sizing: `largest needs: `rule` (120 users), ...`.
+#[must_use]
+pub fn largest_needs(h: &Hybrid) -> String {
+    let mut parts: Vec<String> =
+        h.needs.iter().take(3).map(|n| format!("`{}` ({})", n.rule, plural_users(n.users))).collect();
+    if h.needs.len() > 3 {
+        parts.push(format!("{} more", h.needs.len() - 3));
+    }
+    format!("largest needs: {}", parts.join(", "))
+}
+
+fn plural_users(n: u64) -> String {
+    format!("{} {}", thousands(n), if n == 1 { "user" } else { "users" })
+}
+
+/// `3000` as `3,000`.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }

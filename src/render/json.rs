@@ -26,7 +26,10 @@
 //!                                          //  "line", "column", "end_line", "end_column"}
 //!     }],
 //!     "workloads": ["instant messaging and presence"],  // online-viable files only
-//!     "ruled_out_by": ["persistent-chat/server"]   // rules that decided the verdict
+//!     "ruled_out_by": ["persistent-chat/server"],  // rules that decided the verdict
+//!     "hybrid": {"users": 3000,            // null unless ruled out with `organization users=`
+//!                "on_premises": {"min": 120, "max": 160}, "online": {"min": 2840, "max": 2880},
+//!                "needs": [{"rule": "persistent-chat/server", "users": 120}]}  // largest first
 //!   }],
 //!   "summary": {"files": 1, "errors": 0, "warnings": 0, "advice": 2, "waived": 0,
 //!               "verdicts": {"online-ruled-out": 1, "online-viable": 0, "none": 0}}
@@ -81,6 +84,7 @@ struct File<'a> {
     diagnostics: Vec<Diag<'a>>,
     workloads: &'a [String],
     ruled_out_by: &'a [String],
+    hybrid: Option<super::HybridJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -190,6 +194,7 @@ fn file<'a>(r: &'a FileReport, decision: Option<&'a Decision>) -> File<'a> {
         diagnostics: r.diagnostics.iter().map(|d| diagnostic(&idx, d)).collect(),
         workloads: &r.workloads,
         ruled_out_by: &r.ruled_out_by,
+        hybrid: r.hybrid.as_ref().map(super::HybridJson::from),
     }
 }
 

@@ -84,6 +84,9 @@ fn file(out: &mut String, r: &FileReport, decision: Option<&Decision>) {
     if r.verdict == Some(Verdict::Viable) && !r.workloads.is_empty() {
         let _ = writeln!(out, "\n{option} serves {}", r.workloads.join(", "));
     }
+    if let (Some(h), Some(d)) = (&r.hybrid, decision) {
+        let _ = writeln!(out, "\n{}", super::human::hybrid_line(h, d));
+    }
 }
 
 /// The primary label's source text, as a table-safe code span (empty when there is none).

@@ -58,6 +58,9 @@ struct Run<'a> {
     original_uri_base_ids: BTreeMap<&'static str, ArtifactLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+    /// Per-file data SARIF has no place for (the verdict and hybrid sizing), in a property
+    /// bag: `{"lync-lint/files": [{"path", "verdict", "hybrid"}]}`.
+    properties: FilesBag<'a>,
 }
 
 #[derive(Serialize)]
@@ -182,6 +185,7 @@ pub fn render_with_root(reports: &[FileReport], packs: &PackSet, root: Option<&P
             original_uri_base_ids: base_ids,
             column_kind: "unicodeCodePoints",
             results,
+            properties: files_bag(reports, packs),
         }],
     };
     let mut out = serde_json::to_string_pretty(&log).expect("plain structs of strings and numbers serialize");
@@ -322,6 +326,32 @@ pub fn percent_encode(path: &str) -> String {
         }
     }
     out
+}
+
+/// The run's property bag: each file's verdict and hybrid sizing.
+#[derive(Serialize)]
+struct FilesBag<'a> {
+    #[serde(rename = "lync-lint/files")]
+    files: Vec<FileData<'a>>,
+}
+
+#[derive(Serialize)]
+struct FileData<'a> {
+    path: &'a str,
+    verdict: Option<&'a str>,
+    hybrid: Option<super::HybridJson<'a>>,
+}
+
+fn files_bag<'a>(reports: &'a [FileReport], packs: &'a PackSet) -> FilesBag<'a> {
+    let files = reports
+        .iter()
+        .map(|r| FileData {
+            path: &r.file.name,
+            verdict: r.verdict.zip(packs.decision()).map(|(v, d)| v.name(d)),
+            hybrid: r.hybrid.as_ref().map(super::HybridJson::from),
+        })
+        .collect();
+    FilesBag { files }
 }
 
 #[cfg(test)]

@@ -74,7 +74,8 @@ fn the_starter_describes_every_node_and_allowed_value() {
             for c in &v.choices {
                 // Two nodes may allow the same value (`"basic"`): some line describes this one.
                 let described = text.lines().any(|l| {
-                    l.trim_start_matches(['/', ' ']).starts_with(&format!("\"{}\" ", c.value)) && l.ends_with(&c.description)
+                    l.trim_start_matches(['/', ' ']).starts_with(&format!("\"{}\" ", c.value))
+                        && l.ends_with(&c.description)
                 });
                 assert!(described, "{}: {}", n.name, c.value);
             }

@@ -96,6 +96,9 @@ pub struct Diagnostic {
     pub waived: Option<Box<Waived>>,
     /// A finding's identity inside its file, for baselines: `voice/pbx-integration[1]`.
     pub node_path: Option<String>,
+    /// For a finding: the users its needs concern (the largest `users=` among its evidence
+    /// nodes that are needs); `None`: the whole organization.
+    pub need_users: Option<u64>,
 }
 
 impl Diagnostic {
@@ -114,6 +117,7 @@ impl Diagnostic {
             source: None,
             waived: None,
             node_path: None,
+            need_users: None,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::baseline::{Applied, ByFile};
 use crate::diag::{Diagnostic, Label, Severity, SourceFile};
 use crate::doc::{Document, Node, Span, Value};
 use crate::eval::{self, Evidence};
+use crate::hybrid::Hybrid;
 use crate::kql::Index;
 use crate::pack::{Decision, PackSet};
 use crate::parse::{Explain, SyntaxError};
@@ -100,6 +101,8 @@ pub struct FileReport {
     pub ruled_out_by: Vec<String>,
     /// What the baseline hid in this file.
     pub baseline: Applied,
+    /// Hybrid sizing (SPEC §4.1): for a ruled-out file whose organization size is known.
+    pub hybrid: Option<Hybrid>,
 }
 
 impl FileReport {
@@ -113,6 +116,7 @@ impl FileReport {
             workloads: Vec::new(),
             ruled_out_by: Vec::new(),
             baseline: Applied::default(),
+            hybrid: None,
         }
     }
 }
@@ -208,9 +212,22 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
         .map(|d| d.code.clone())
         .collect();
     let verdict = if ruled_out_by.is_empty() { Verdict::Viable } else { Verdict::RuledOut };
+    // Sized from the findings that decided the verdict, before the target makes them advice.
+    let hybrid = (verdict == Verdict::RuledOut)
+        .then(|| crate::schema::total_users(doc, &packs.vocab))
+        .flatten()
+        .and_then(|n| u64::try_from(n).ok())
+        .map(|n| {
+            let counted: Vec<(String, Option<u64>)> = diagnostics
+                .iter()
+                .filter(|d| d.is_finding && d.waived.is_none() && d.severity == Severity::Error && rules_out(d))
+                .map(|d| (d.code.clone(), d.need_users))
+                .collect();
+            crate::hybrid::size(n, &counted)
+        });
     apply_target(&mut diagnostics, decision, target.as_deref(), target_node, verdict);
     let workloads = if verdict == Verdict::Viable { workloads(&doc.nodes, &packs.vocab.nodes) } else { Vec::new() };
-    FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by, baseline }
+    FileReport { file, verdict: Some(verdict), diagnostics, workloads, ruled_out_by, baseline, hybrid }
 }
 
 /// The node at `path` (names from the top level down), the first of each name.
@@ -290,13 +307,35 @@ fn finding<'a>(
         }),
         waived: None,
         node_path: first.and_then(|ev| node_path(&doc.nodes, &vocab.nodes, ev.node)),
+        need_users: need_users(&evidence, doc, vocab),
     })
+}
+
+/// The users a finding's needs concern: the largest `users=` among its evidence nodes that
+/// are needs; `None` (the whole organization) when one of them says nothing, or when none is
+/// a need (sites are head counts, not needs).
+fn need_users(evidence: &[Evidence<'_>], doc: &Document, vocab: &Vocabulary) -> Option<u64> {
+    let mut largest: Option<u64> = None;
+    for ev in evidence {
+        let Some((_, Some(decl))) = locate(&doc.nodes, &vocab.nodes, ev.node) else { continue };
+        match crate::schema::need_users(ev.node, decl) {
+            None => {}
+            Some(None) => return None,
+            Some(Some(u)) => largest = largest.max(u64::try_from(u).ok()),
+        }
+    }
+    largest
 }
 
 /// The path of `target` in the document: node names joined by `/`, with a 1-based index
 /// among same-named siblings for nodes the vocabulary lets repeat (`site[2]/...`). It
 /// identifies a finding across edits that do not touch the node's place.
 fn node_path(nodes: &[Node], decls: &[NodeDecl], target: &Node) -> Option<String> {
+    locate(nodes, decls, target).map(|(path, _)| path)
+}
+
+/// The path of `target` (see [`node_path`]) and its declaration.
+fn locate<'v>(nodes: &[Node], decls: &'v [NodeDecl], target: &Node) -> Option<(String, Option<&'v NodeDecl>)> {
     let contains = |n: &Node| n.span.start <= target.span.start && target.span.end <= n.span.end;
     let (mut nodes, mut decls) = (nodes, decls);
     let mut path = String::new();
@@ -314,7 +353,7 @@ fn node_path(nodes: &[Node], decls: &[NodeDecl], target: &Node) -> Option<String
             let _ = write!(path, "[{index}]");
         }
         if std::ptr::eq(n, target) {
-            return Some(path);
+            return Some((path, decl));
         }
         nodes = n.children();
         decls = decl.map_or(&[][..], |d| &d.children[..]);

@@ -27,6 +27,7 @@ pub mod diag;
 pub mod doc;
 pub mod engine;
 pub(crate) mod eval;
+pub mod hybrid;
 pub mod kql;
 pub mod pack;
 pub mod packtest;

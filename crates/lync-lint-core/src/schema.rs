@@ -5,14 +5,59 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::doc::{Document, Entry, Node, Value};
-use crate::vocab::{NodeDecl, ValueDecl, ValueType, Vocabulary, is_date};
+use crate::vocab::{NodeDecl, Role, ValueDecl, ValueType, Vocabulary, is_date};
 
 /// Validates `doc`; an empty result means the file's needs are known.
 #[must_use]
 pub fn validate(doc: &Document, vocab: &Vocabulary) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_siblings(&doc.nodes, &vocab.nodes, None, vocab, &mut out);
+    if let Some(total) = total_users(doc, vocab) {
+        check_need_users(&doc.nodes, &vocab.nodes, total, &mut out);
+    }
     out
+}
+
+/// The organization's size: the value of the top-level property the vocabulary declares with
+/// `role="total-users"` (`organization users=`), when the file gives it.
+#[must_use]
+pub fn total_users(doc: &Document, vocab: &Vocabulary) -> Option<i128> {
+    doc.nodes.iter().find_map(|n| {
+        let decl = vocab.top(&n.name.value)?;
+        let prop = decl.props.iter().find(|p| p.role == Some(Role::TotalUsers))?;
+        match n.prop(&prop.name)?.value {
+            Value::Integer(i) => Some(i),
+            _ => None,
+        }
+    })
+}
+
+/// The users a need concerns (`role="need-users"`): `None` when the node is not a need (its
+/// declaration has no such property), `Some(None)` for a need of the whole organization.
+#[must_use]
+pub fn need_users(node: &Node, decl: &NodeDecl) -> Option<Option<i128>> {
+    let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers))?;
+    Some(node.prop(&prop.name).and_then(|e| match e.value {
+        Value::Integer(i) => Some(i),
+        _ => None,
+    }))
+}
+
+/// A need's `users=` larger than the organization is a `schema::value` error on the property.
+fn check_need_users(nodes: &[Node], decls: &[NodeDecl], total: i128, out: &mut Vec<Diagnostic>) {
+    for node in nodes {
+        let Some(decl) = decls.iter().find(|d| d.name == node.name.value) else { continue };
+        if let Some(Some(users)) = need_users(node, decl).filter(|u| u.is_some_and(|u| u > total)) {
+            let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers)).map_or("users", |p| p.name.as_str());
+            let span = node.prop(prop).map_or(node.name.span, |e| e.value_span);
+            out.push(
+                Diagnostic::error(crate::codes::VALUE, format!("`{prop}={users}` is more than the organization's {total} users"))
+                    .with_label(span, format!("more than {total}"))
+                    .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
+            );
+        }
+        check_need_users(node.children(), &decl.children, total, out);
+    }
 }
 
 fn check_siblings(

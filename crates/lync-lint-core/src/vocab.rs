@@ -89,6 +89,31 @@ impl ValueType {
     }
 }
 
+/// What an integer property counts, for hybrid sizing (SPEC §4.1): declared in the vocabulary
+/// (`role="need-users"`, `role="total-users"`), so the engine sizes any pack's needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Role {
+    /// How many users need the node (a need); absent on a need: the whole organization.
+    NeedUsers,
+    /// How many users the organization has (the total hybrid sizing divides).
+    TotalUsers,
+}
+
+impl Role {
+    /// The names a vocabulary file may use in `role=`.
+    pub const NAMES: &[&str] = &["need-users", "total-users"];
+
+    /// Parses a `role=` name.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "need-users" => Some(Self::NeedUsers),
+            "total-users" => Some(Self::TotalUsers),
+            _ => None,
+        }
+    }
+}
+
 /// An allowed value of an enumerated string.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
@@ -120,6 +145,8 @@ pub struct ValueDecl {
     pub min: Option<i128>,
     /// The largest allowed integer.
     pub max: Option<i128>,
+    /// What the property counts, for hybrid sizing (`role=`).
+    pub role: Option<Role>,
 }
 
 /// A declared node.

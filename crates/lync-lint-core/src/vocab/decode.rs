@@ -8,7 +8,7 @@ use crate::diag::did_you_mean;
 use crate::doc::{Document, Node, Span};
 use crate::read::Reader;
 
-use super::{Choice, NodeDecl, ValueDecl, ValueType, Vocabulary};
+use super::{Choice, NodeDecl, Role, ValueDecl, ValueType, Vocabulary};
 
 /// Decodes a `vocabulary.kdl` document.
 pub fn load(doc: &Document, r: &mut Reader) -> Vocabulary {
@@ -138,7 +138,7 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
     let allowed: &[&str] = if is_arg {
         &["type", "description", "optional", "repeat", "min", "max"]
     } else {
-        &["type", "description", "required", "min", "max"]
+        &["type", "description", "required", "min", "max", "role"]
     };
     r.allow_props(node, allowed);
     let (name, name_span) = r.string_arg(node, "a name")?;
@@ -172,7 +172,21 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
         r.expect_int(e, key)
     };
     let (min, max) = (int("min"), int("max"));
+    let role = node.prop("role").and_then(|e| {
+        let s = r.expect_string(e, "`role`")?;
+        let role = Role::parse(&s);
+        if role.is_none() {
+            let help = did_you_mean(&s, Role::NAMES.iter().copied())
+                .map_or_else(|| "roles: `need-users`, `total-users`".to_owned(), |t| format!("did you mean `{t}`?"));
+            r.error_help("value", format!("unknown role `{s}`"), e.value_span, "unknown role", Some(help));
+        } else if ty != ValueType::Integer {
+            r.error("type", "a property with a role counts users: it must be an integer", e.span, "not an integer");
+            return None;
+        }
+        role
+    });
     let decl = ValueDecl {
+        role,
         description: node.prop("description").and_then(|e| r.expect_string(e, "`description`")).unwrap_or_default(),
         min,
         max,
@@ -242,7 +256,10 @@ mod tests {
 
     fn pack(vocabulary: &str, policies: &str) -> (PackSet, usize) {
         let files = vec![
-            ("t/pack.kdl".to_owned(), "pack \"t\" {\n    version \"1.0.0\"\n}\n".to_owned()),
+            (
+                "t/pack.kdl".to_owned(),
+                "pack \"t\" {\n    version \"1.0.0\"\n    decision {\n        option \"online\"\n    }\n}\n".to_owned(),
+            ),
             ("t/vocabulary.kdl".to_owned(), vocabulary.to_owned()),
             ("t/rules.kdl".to_owned(), policies.to_owned()),
         ];
