@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use lync_lint::cli::check::{Format, render};
 use lync_lint::config::{Config, ConfigError};
+use lync_lint::render::format::{Format, render};
 use lync_lint::render::human::Style;
 use lync_lint_core::diag::{Diagnostic, FileDiagnostics, SourceFile};
 use lync_lint_core::doc::{Document, Node, Span};
@@ -218,9 +218,10 @@ fn render_all(reports: &[FileReport], packs: &PackSet) {
     for r in reports {
         diagnostics_ok(&r.file.text, &r.diagnostics);
     }
-    for format in [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Markdown] {
+    for name in Format::NAMES {
+        let format = Format::parse(name).expect("a format");
         let out = render(format, reports, packs, None, false, STYLE);
-        if format == Format::Json {
+        if matches!(format, Format::Json | Format::Sarif | Format::Gitlab) {
             let _: serde_json::Value = serde_json::from_str(&out).expect("the JSON output is JSON");
         }
     }

@@ -16,9 +16,9 @@ use lync_lint_core::read::Reader;
 pub const FILE_NAME: &str = "lync-lint.kdl";
 
 /// The output formats `format` may name.
-pub const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit", "markdown"];
+pub const FORMATS: &[&str] = crate::render::format::Format::NAMES;
 
-const FIELDS: &[&str] = &["include", "exclude", "policies", "builtin", "rule", "format", "target"];
+const FIELDS: &[&str] = &["include", "exclude", "policies", "builtin", "rule", "format", "target", "select", "ignore"];
 
 /// A value and the 1-based line of the config that set it.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,10 @@ pub struct Config {
     pub rules: Vec<Setting<(String, RuleSetting)>>,
     pub format: Option<Setting<String>>,
     pub target: Option<Setting<String>>,
+    /// Codes and prefixes to report (`select "enterprise-voice/" ...`).
+    pub select: Vec<Setting<String>>,
+    /// Codes and prefixes never to report.
+    pub ignore: Vec<Setting<String>>,
 }
 
 /// Why the configuration could not be used (exit code 2).
@@ -105,7 +109,7 @@ impl Config {
                 r.unknown_child(node, "the configuration", FIELDS);
                 continue;
             }
-            if !matches!(name, "include" | "exclude" | "policies" | "rule") {
+            if !matches!(name, "include" | "exclude" | "policies" | "rule" | "select" | "ignore") {
                 if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
                     r.duplicate(node, *first);
                     continue;
@@ -126,6 +130,15 @@ impl Config {
             r.allow_props(node, &[]);
         }
         match name {
+            "select" | "ignore" => {
+                let values = strings(node, r);
+                if values.is_empty() {
+                    r.error("arity", format!("`{name}` needs at least one code or prefix"), node.name.span, "empty");
+                }
+                // Checked against the loaded packs' rules and the engine's codes later.
+                let list = if name == "select" { &mut self.select } else { &mut self.ignore };
+                list.extend(values.into_iter().map(|(value, span)| Setting { value, span }));
+            }
             "include" | "exclude" | "policies" => {
                 let values = strings(node, r);
                 if values.is_empty() {

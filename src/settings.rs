@@ -8,10 +8,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use lync_lint_core::codes;
 use lync_lint_core::diag::{Diagnostic, FileDiagnostics, SourceFile, did_you_mean};
 use lync_lint_core::doc::Span;
 use lync_lint_core::engine::{CheckOptions, RuleSetting};
 use lync_lint_core::pack::PackSet;
+use lync_lint_core::select::{self, CodeSelection};
 use lync_lint_core::text::LineIndex;
 use lync_lint_core::vocab::is_date;
 use lync_lint_core::waiver::Today;
@@ -97,6 +99,12 @@ pub struct Flags {
     pub policies: Vec<PathBuf>,
     /// `--target`.
     pub target: Option<String>,
+    /// `--select` (comma lists split); empty: the configuration's.
+    pub select: Vec<String>,
+    /// `--ignore` (comma lists split); empty: the configuration's.
+    pub ignore: Vec<String>,
+    /// `--rule ID=LEVEL`, in order; they override the configuration's `rule` nodes.
+    pub rules: Vec<(String, RuleSetting)>,
 }
 
 impl Flags {
@@ -128,6 +136,10 @@ pub struct Settings {
     pub format: Resolved<Option<String>>,
     /// A target every file is checked as if it declared.
     pub target: Resolved<Option<String>>,
+    /// Codes and prefixes to report (empty: every code).
+    pub select: Vec<Resolved<String>>,
+    /// Codes and prefixes never to report.
+    pub ignore: Vec<Resolved<String>>,
 }
 
 impl Settings {
@@ -154,10 +166,26 @@ impl Settings {
             .format
             .as_ref()
             .map_or(Resolved::new(None, Origin::Default), |f| Resolved::new(Some(f.value.clone()), from(f.span)));
+        // The flags win: `--select` replaces the configuration's `select`, and so on.
+        let codes = |flag: &[String], config: &[Setting<String>]| -> Vec<Resolved<String>> {
+            if flag.is_empty() {
+                strings(config)
+            } else {
+                flag.iter().map(|s| Resolved::new(s.clone(), Origin::Flags)).collect()
+            }
+        };
+        let mut rules: Vec<Resolved<(String, RuleSetting)>> =
+            config.rules.iter().map(|r| Resolved::new(r.value.clone(), from(r.span))).collect();
+        for (id, level) in &flags.rules {
+            rules.retain(|r| r.value.0 != *id);
+            rules.push(Resolved::new((id.clone(), *level), Origin::Flags));
+        }
         Self {
             include: strings(&config.include),
             exclude: strings(&config.exclude),
-            rules: config.rules.iter().map(|r| Resolved::new(r.value.clone(), from(r.span))).collect(),
+            select: codes(&flags.select, &config.select),
+            ignore: codes(&flags.ignore, &config.ignore),
+            rules,
             file: config.file,
             root: config.dir,
             policies,
@@ -174,24 +202,52 @@ impl Settings {
     /// The configuration's problems as diagnostics in its file (`config::unknown-rule`,
     /// `config::value`), or a flag's problem as a message.
     pub fn check(&self, packs: &PackSet) -> Result<(), SettingsError> {
-        let mut diagnostics: Vec<Diagnostic> = self
-            .rules
-            .iter()
-            .filter(|s| packs.policy(&s.value.0).is_none())
-            .filter_map(|s| {
-                let Origin::Config(span) = s.origin else { return None };
-                let id = &s.value.0;
-                let help = did_you_mean(id, packs.policies.iter().map(|p| p.id.as_str())).map_or_else(
-                    || "`lync-lint rules` lists the rule ids".to_owned(),
-                    |c| format!("did you mean `{c}`?"),
-                );
-                Some(
+        let mut diagnostics: Vec<Diagnostic> = Vec::new();
+        for s in self.rules.iter().filter(|s| packs.policy(&s.value.0).is_none()) {
+            let id = &s.value.0;
+            let suggestion = did_you_mean(id, packs.policies.iter().map(|p| p.id.as_str()));
+            match s.origin {
+                Origin::Config(span) => diagnostics.push(
                     Diagnostic::error("config::unknown-rule", format!("unknown rule `{id}`"))
                         .with_label(span, "no such rule")
-                        .with_help(help),
-                )
-            })
-            .collect();
+                        .with_help(suggestion.map_or_else(
+                            || "`lync-lint rules` lists the rule ids".to_owned(),
+                            |c| format!("did you mean `{c}`?"),
+                        )),
+                ),
+                Origin::Flags | Origin::Default => {
+                    let hint = suggestion.map_or_else(
+                        || "; `lync-lint rules` lists the rule ids".to_owned(),
+                        |c| format!("; did you mean `{c}`?"),
+                    );
+                    return Err(SettingsError::Flag(format!("`--rule`: unknown rule `{id}`{hint}")));
+                }
+            }
+        }
+        let known = select::known_patterns(
+            packs.policies.iter().map(|p| p.id.as_str()).chain(codes::CODES.iter().map(|c| c.code)),
+        );
+        for (what, list) in [("select", &self.select), ("ignore", &self.ignore)] {
+            for s in list.iter().filter(|s| !known.contains(&s.value)) {
+                let code = &s.value;
+                let suggestion = did_you_mean(code, known.iter().map(String::as_str));
+                let message = format!("unknown code or prefix `{code}`");
+                match s.origin {
+                    Origin::Config(span) => diagnostics.push(
+                        Diagnostic::error("config::unknown-code", message)
+                            .with_label(span, "no rule or engine code")
+                            .with_help(suggestion.map_or_else(
+                                || "a rule id, an engine code, or a prefix ending in `/` or `::`".to_owned(),
+                                |c| format!("did you mean `{c}`?"),
+                            )),
+                    ),
+                    Origin::Flags | Origin::Default => {
+                        let hint = suggestion.map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                        return Err(SettingsError::Flag(format!("`--{what}`: {message}{hint}")));
+                    }
+                }
+            }
+        }
         if let Some(target) = &self.target.value {
             let choices = packs.target_choices();
             if !choices.contains(&target.as_str()) {
@@ -230,6 +286,10 @@ impl Settings {
             target: self.target.value.clone(),
             today,
             rules: self.rules.iter().map(|r| r.value.clone()).collect(),
+            select: CodeSelection {
+                select: self.select.iter().map(|s| s.value.clone()).collect(),
+                ignore: self.ignore.iter().map(|s| s.value.clone()).collect(),
+            },
             ..check_options()
         }
     }
@@ -274,6 +334,8 @@ impl Settings {
             (format!("{} = {sev}", r.value.0), origin(r.origin))
         });
         list(&mut s, "rule", rules.collect(), "no overrides");
+        list(&mut s, "select", self.select.iter().map(|c| (c.value.clone(), origin(c.origin))).collect(), "every code");
+        list(&mut s, "ignore", self.ignore.iter().map(|c| (c.value.clone(), origin(c.origin))).collect(), "none");
         let format = self.format.value.as_deref().unwrap_or("human");
         let _ = writeln!(s, "format: {format} ({})", origin(self.format.origin));
         let _ = match &self.target.value {

@@ -5,6 +5,7 @@ mod authoring;
 mod cli;
 mod common;
 mod config;
+mod flags;
 /// The benchmark's corpus generator (and its random numbers), shared by tests.
 #[path = "../benches/corpus/mod.rs"]
 #[allow(dead_code)]

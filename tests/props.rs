@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
-use lync_lint::cli::check::{Format, render};
+use lync_lint::render::format::{Format, render};
 use lync_lint::render::human::{Style, render_diagnostic, render_file};
 use lync_lint::render::{github, json, sarif};
 use lync_lint_core::diag::SourceFile;
@@ -35,8 +35,16 @@ fn config(cases: u32) -> Config {
     Config { cases, failure_persistence: None, ..Config::default() }
 }
 
-const FORMATS: [Format; 6] =
-    [Format::Human, Format::Json, Format::Sarif, Format::Github, Format::Junit, Format::Markdown];
+const FORMATS: [Format; 8] = [
+    Format::Human,
+    Format::Concise,
+    Format::Json,
+    Format::Sarif,
+    Format::Github,
+    Format::Gitlab,
+    Format::Junit,
+    Format::Markdown,
+];
 
 // ------------------------------------------------------------------ generators
 
@@ -502,12 +510,12 @@ proptest! {
         for format in FORMATS {
             let out = render(format, &reports, packs(), None, quiet, style);
             match format {
-                Format::Json | Format::Sarif => {
+                Format::Json | Format::Sarif | Format::Gitlab => {
                     let doc: Result<Value, _> = serde_json::from_str(&out);
                     prop_assert!(doc.is_ok(), "{} output is not JSON: {:?}\n{}", format.as_str(), doc.err(), out);
                 }
                 Format::Junit => assert_xml(&out)?,
-                Format::Human | Format::Github | Format::Markdown => {
+                Format::Human | Format::Concise | Format::Github | Format::Markdown => {
                     prop_assert!(!out.is_empty() || quiet, "no {} output", format.as_str());
                 }
             }

@@ -6,11 +6,16 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{ExitStatus, OutputArgs, PackArgs, Setup, load_setup};
-use crate::render::human::{Style, render_file, summary, summary_header, summary_lines};
+use crate::render::format::{Format, render};
+use crate::render::human::{Style, baseline_summary, render_file, summary_header, summary_lines};
 use lync_lint_core::baseline::{Applied, Baseline};
-use lync_lint_core::engine::{CheckOptions, Counts, FileReport};
+use lync_lint_core::diag::{Severity, did_you_mean};
+use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting};
+
+use crate::settings::Flags;
 
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // command-line switches are booleans
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input
     #[arg(value_name = "PATHS", default_value = ".")]
@@ -22,6 +27,22 @@ pub struct CheckArgs {
     /// Exit 1 when there are warnings, too
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report only these codes: rule ids, engine codes, or prefixes ending in `/` or `::`
+    /// (repeatable, comma lists); a rule that is not selected does not run
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Never report these codes or prefixes (repeatable, comma lists); ignore wins over select
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Set a rule's severity: error, warning, advice or off (repeatable); overrides the config
+    #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = parse_rule_level)]
+    pub rules: Vec<(String, RuleSetting)>,
+    /// Exit 0 even when errors are found (the tool's own failures still exit 2)
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Instead of diagnostics, print one line per code: count, severity and title
+    #[arg(long)]
+    pub statistics: bool,
     /// Print diagnostics only, without the summary
     #[arg(long, short)]
     pub quiet: bool,
@@ -51,7 +72,12 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let style = args.output.style();
-    let flags = args.packs.flags(args.target.clone());
+    let flags = Flags {
+        select: args.select.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+        ignore: args.ignore.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+        rules: args.rules.clone(),
+        ..args.packs.flags(args.target.clone())
+    };
     let Some(Setup { settings, packs }) = load_setup(&flags, style)? else {
         return Ok(ExitStatus::Failure);
     };
@@ -98,8 +124,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let format =
         args.format.or_else(|| settings.format.value.as_deref().and_then(Format::parse)).unwrap_or(Format::Human);
     let plan = Plan {
-        stream: (format == Format::Human).then_some(style),
-        keep: format != Format::Human || !args.report.is_empty(),
+        stream: (format == Format::Human && !args.statistics).then_some(style),
+        keep: format != Format::Human || !args.report.is_empty() || args.statistics,
         record: args.write_baseline.is_some(),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -123,7 +149,15 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             failed = true;
         }
     }
-    if format == Format::Human {
+    if args.statistics {
+        let stats = crate::render::statistics::statistics(&run.reports, &packs);
+        let text = if format == Format::Json {
+            crate::render::statistics::json(&stats)
+        } else {
+            crate::render::statistics::human(&stats)
+        };
+        out.write_all(text.as_bytes())?;
+    } else if format == Format::Human {
         if !args.quiet {
             out.write_all(summary_header(run.files, run.counts, style.color).as_bytes())?;
             out.write_all(run.summary.as_bytes())?;
@@ -138,6 +172,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let counts = run.counts;
     Ok(if failed {
         ExitStatus::Failure
+    } else if args.exit_zero {
+        ExitStatus::Clean
     } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
         ExitStatus::Findings
     } else {
@@ -258,34 +294,18 @@ fn check_chunk(
     Ok(unreadable)
 }
 
-/// The output formats (SPEC §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    Sarif,
-    Github,
-    Junit,
-    Markdown,
-}
-
-impl Format {
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::from_str(s, false).ok()
-    }
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Human => "human",
-            Self::Json => "json",
-            Self::Sarif => "sarif",
-            Self::Github => "github",
-            Self::Junit => "junit",
-            Self::Markdown => "markdown",
-        }
-    }
+/// `--rule ID=LEVEL`; the id is checked against the packs once they are loaded.
+fn parse_rule_level(s: &str) -> Result<(String, RuleSetting), String> {
+    let (id, level) = s.split_once('=').ok_or_else(|| format!("expected ID=LEVEL, got `{s}`"))?;
+    let setting = match level {
+        "off" => RuleSetting::Off,
+        other => RuleSetting::Severity(Severity::parse(other).ok_or_else(|| {
+            let hint = did_you_mean(other, ["error", "warning", "advice", "off"])
+                .map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
+            format!("unknown level `{other}` (error, warning, advice or off){hint}")
+        })?),
+    };
+    Ok((id.trim().to_owned(), setting))
 }
 
 fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
@@ -298,39 +318,6 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
         return Err("the report path is empty".to_owned());
     }
     Ok((format, PathBuf::from(path)))
-}
-
-/// The whole output of one run in `format`.
-#[must_use]
-pub fn render(
-    format: Format,
-    reports: &[FileReport],
-    packs: &lync_lint_core::pack::PackSet,
-    applied: Option<&Applied>,
-    quiet: bool,
-    style: crate::render::human::Style,
-) -> String {
-    use crate::render;
-    match format {
-        Format::Json => render::json::render(reports, packs),
-        Format::Sarif => render::sarif::render(reports, packs),
-        Format::Github => render::github::render(reports, packs),
-        Format::Junit => render::junit::render(reports, packs),
-        Format::Markdown => render::markdown::render(reports, packs),
-        Format::Human => {
-            let mut s = String::new();
-            for r in reports {
-                s.push_str(&render_file(r, style));
-            }
-            if !quiet {
-                s.push_str(&summary(reports, packs.decision(), style.color));
-                if let Some(a) = applied {
-                    s.push_str(&baseline_summary(a));
-                }
-            }
-            s
-        }
-    }
 }
 
 /// Writes `text` to a temporary file next to `path`, then renames it: a report is written
@@ -353,13 +340,4 @@ fn display_path(path: &Path) -> String {
 fn read_baseline(path: &Path) -> Result<Baseline, String> {
     let text = lync_lint_core::source::read_text(path).map_err(|e| e.to_string())?;
     Baseline::parse(&text).map_err(|e| format!("`{}`: {e}", path.display()))
-}
-
-fn baseline_summary(a: &Applied) -> String {
-    use std::fmt::Write as _;
-    let mut s = format!("baseline: {} known finding(s) not shown, {} fixed since\n", a.baselined, a.fixed.len());
-    for e in &a.fixed {
-        let _ = writeln!(s, "  fixed: `{}` in {} at {}", e.rule, e.file, e.path);
-    }
-    s
 }

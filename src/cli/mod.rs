@@ -85,6 +85,7 @@ impl PackArgs {
             no_builtin: self.no_builtin,
             policies: self.policies.clone(),
             target,
+            ..Flags::default()
         }
     }
 }

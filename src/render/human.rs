@@ -1,7 +1,7 @@
 //! Human output: miette's graphical handler (or the narratable one for screen readers),
 //! followed by a summary of files, counts and verdicts.
 
-mod draw;
+pub(crate) mod draw;
 mod fast;
 mod wrap;
 
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableReportHandler, SourceCode};
 
 use draw::{Drawn, printable};
+use lync_lint_core::baseline::Applied;
 use lync_lint_core::diag::{Diagnostic, Severity, SourceFile};
 use lync_lint_core::engine::{FileReport, Verdict};
 use lync_lint_core::hybrid::{self, Hybrid};
@@ -402,4 +403,15 @@ fn waived_line(d: &Diagnostic) -> String {
     }
     let extra = if extra.is_empty() { String::new() } else { format!(" ({})", extra.join(", ")) };
     printable(&format!("waived `{}`: {}{extra}", d.code, w.reason)).into_owned()
+}
+
+/// The baseline's lines in the summary: how many known findings were hidden, and which
+/// recorded findings no longer occur.
+#[must_use]
+pub fn baseline_summary(a: &Applied) -> String {
+    let mut s = format!("baseline: {} known finding(s) not shown, {} fixed since\n", a.baselined, a.fixed.len());
+    for e in &a.fixed {
+        let _ = writeln!(s, "  fixed: `{}` in {} at {}", e.rule, e.file, e.path);
+    }
+    s
 }

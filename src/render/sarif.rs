@@ -24,7 +24,7 @@
 
 mod rules;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -196,17 +196,10 @@ pub fn render_with_root(reports: &[FileReport], packs: &PackSet, root: Option<&P
 fn file_results<'a>(r: &'a FileReport, rules: &RuleTable, root: Option<&Path>) -> Vec<SarifResult<'a>> {
     let idx = LineIndex::new(&r.file.text);
     let artifact = artifact_location(&r.file.name, root);
-    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     r.diagnostics
         .iter()
-        .map(|d| {
-            let text = d.labels.first().map_or("", |l| idx.slice(l.span));
-            let count = seen.entry((&d.code, text)).or_default();
-            let occurrence = *count;
-            *count += 1;
-            let fingerprint = fingerprint(&d.code, &r.file.name, text, occurrence);
-            result(d, &idx, &artifact, rules, fingerprint)
-        })
+        .zip(super::fingerprints(r, &idx))
+        .map(|(d, fingerprint)| result(d, &idx, &artifact, rules, fingerprint))
         .collect()
 }
 
@@ -268,21 +261,6 @@ fn region(range: Range, snippet: Option<&str>) -> Region<'_> {
         end_column: range.end.column,
         snippet: snippet.map(|text| Text { text }),
     }
-}
-
-/// FNV-1a 64 of the parts, separated by NUL bytes, as 16 hex digits. Stable across Rust
-/// versions and platforms (unlike `DefaultHasher`).
-#[must_use]
-pub fn fingerprint(code: &str, path: &str, text: &str, occurrence: usize) -> String {
-    let occurrence = occurrence.to_string();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [code, path, text, &occurrence] {
-        for &b in part.as_bytes().iter().chain(&[0]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
 }
 
 /// Where a file is: relative to `root` under `%SRCROOT%`, or an absolute `file:` URI.
@@ -357,6 +335,7 @@ fn files_bag<'a>(reports: &'a [FileReport], packs: &'a PackSet) -> FilesBag<'a> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::fingerprint;
 
     #[test]
     fn percent_encoding() {

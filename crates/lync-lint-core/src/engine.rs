@@ -12,6 +12,7 @@ use crate::eval::{self, Evidence};
 use crate::hybrid::Hybrid;
 use crate::kql::Index;
 use crate::pack::{Decision, PackSet};
+use crate::select::CodeSelection;
 use crate::parse::{Explain, SyntaxError};
 use crate::policy::Policy;
 use crate::vocab::{NodeDecl, Vocabulary};
@@ -143,6 +144,8 @@ pub struct CheckOptions {
     pub rules: HashMap<String, RuleSetting>,
     /// Known findings to hide (`--baseline`), by file name.
     pub baseline: Option<Arc<ByFile>>,
+    /// Which codes are reported (`--select`, `--ignore`); a rule not enabled does not run.
+    pub select: CodeSelection,
 }
 
 impl Default for CheckOptions {
@@ -153,6 +156,7 @@ impl Default for CheckOptions {
             explain: crate::parse::first_error,
             rules: HashMap::new(),
             baseline: None,
+            select: CodeSelection::default(),
         }
     }
 }
@@ -163,7 +167,8 @@ pub fn check(file: Arc<SourceFile>, packs: &PackSet, opts: &CheckOptions) -> Fil
     let doc = match crate::parse::parse_explained(&file.text, opts.explain) {
         Ok(doc) => doc,
         Err(errors) => {
-            return FileReport::unknown(file, errors.into_iter().map(SyntaxError::into_diagnostic).collect());
+            let diagnostics = errors.into_iter().map(SyntaxError::into_diagnostic).collect();
+            return finish(FileReport::unknown(file, diagnostics), opts);
         }
     };
     check_doc(file, &doc, packs, opts)
@@ -172,7 +177,24 @@ pub fn check(file: Arc<SourceFile>, packs: &PackSet, opts: &CheckOptions) -> Fil
 /// Checks an already parsed document whose spans point into `file`.
 #[must_use]
 pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &CheckOptions) -> FileReport {
-    let schema = crate::schema::validate(doc, &packs.vocab);
+    finish(check_needs(file, doc, packs, opts), opts)
+}
+
+/// The report as users see it: only the codes the selection enables, in source order (line,
+/// then column, then code), in every output.
+fn finish(mut report: FileReport, opts: &CheckOptions) -> FileReport {
+    if !opts.select.is_everything() {
+        report.diagnostics.retain(|d| opts.select.enabled(&d.code));
+    }
+    report.diagnostics.sort_by(|a, b| (a.primary_span().start, &a.code).cmp(&(b.primary_span().start, &b.code)));
+    report
+}
+
+/// Validates the document, evaluates the policies, applies suppression and decides.
+fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &CheckOptions) -> FileReport {
+    // Schema codes the selection leaves out do not stop the check.
+    let mut schema = crate::schema::validate(doc, &packs.vocab);
+    schema.retain(|d| opts.select.enabled(&d.code));
     if !schema.is_empty() {
         return FileReport::unknown(file, schema);
     }
@@ -192,12 +214,17 @@ pub fn check_doc(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &
                 Some(RuleSetting::Severity(s)) => *s,
                 None => p.severity,
             };
+            if !opts.select.enabled(&p.id) {
+                return None;
+            }
             finding(p, doc, &index, severity, &packs.vocab)
         })
         .collect();
-    // Suppression, in one place and in a fixed order: severity overrides and `off` (above),
-    // waivers, the baseline, then (after the verdict, which it never changes) the target.
-    crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today);
+    // Suppression, in one place and in a fixed order: selection, severity overrides and `off`
+    // (above), waivers, the baseline, then (after the verdict, which it never changes) the
+    // target; what the selection leaves out is dropped last (`finish`).
+    let running = |id: &str| opts.select.enabled(id) && opts.rules.get(id) != Some(&RuleSetting::Off);
+    crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today, &running);
     let baseline =
         opts.baseline.as_ref().map(|b| crate::baseline::apply(b, &file.name, &mut diagnostics)).unwrap_or_default();
     // A pack set that decides nothing gives no verdict.

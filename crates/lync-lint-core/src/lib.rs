@@ -35,6 +35,7 @@ pub mod parse;
 pub mod policy;
 pub mod read;
 pub mod schema;
+pub mod select;
 pub mod source;
 pub mod text;
 pub mod vocab;

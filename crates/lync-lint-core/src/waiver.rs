@@ -19,7 +19,10 @@ fn prop_str(node: &Node, name: &str) -> Option<String> {
 /// Applies the file's waivers to its findings and adds the `waiver::*` diagnostics.
 /// `today` gives the date expiry is compared with, asked only when a waiver has an
 /// expiry date, since reading the time zone costs more than checking a small file).
-pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &Today) {
+///
+/// `running` says whether a rule ran in this check: a waiver of a rule that did not run (set
+/// to `off`, or not selected) suppresses nothing, and is not reported as unused.
+pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &Today, running: &dyn Fn(&str) -> bool) {
     let mut extra = Vec::new();
     for node in doc.nodes.iter().filter(|n| n.name.value == "waiver") {
         let Some(rule_entry) = node.arg(0) else { continue };
@@ -79,6 +82,7 @@ pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today
         };
         match diags.iter_mut().find(|d| d.is_finding && d.code == *rule && d.waived.is_none()) {
             Some(finding) => finding.waived = Some(Box::new(waived)),
+            None if !running(rule) => {}
             None => extra.push(
                 Diagnostic::warning(crate::codes::WAIVER_UNUSED, format!("the waiver of `{rule}` suppresses nothing"))
                     .with_label(node.head_span(), "nothing to waive")

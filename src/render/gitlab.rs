@@ -1,0 +1,86 @@
+//! GitLab Code Quality report (`--format gitlab`): a JSON array of issues, as GitLab reads
+//! the `codequality` report artifact.
+//!
+//! ```json
+//! [{"description": "...", "check_name": "enterprise-voice/call-park",
+//!   "fingerprint": "3f2a...", "severity": "major",
+//!   "location": {"path": "envs/a.lync.kdl", "lines": {"begin": 14}}}]
+//! ```
+//!
+//! `severity`: advice is `info`, a warning `minor`, an error `major`. `check_name` is the
+//! code. `fingerprint` is the same hash as SARIF's (code, path, the primary label's text and
+//! its occurrence): unique within the report, and stable when lines move. `path` is relative
+//! to the working directory. Waived findings are left out.
+
+use serde::Serialize;
+
+use lync_lint_core::diag::Severity;
+use lync_lint_core::engine::FileReport;
+use lync_lint_core::pack::PackSet;
+use lync_lint_core::text::LineIndex;
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+/// GitLab's name of a severity.
+#[must_use]
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Advice => "info",
+        Severity::Warning => "minor",
+        Severity::Error => "major",
+    }
+}
+
+/// The path as GitLab wants it: relative to the working directory, with `/`.
+fn relative(name: &str) -> String {
+    let path = std::path::Path::new(name);
+    let rel = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(std::path::Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map_or_else(|| s.clone(), str::to_owned)
+}
+
+/// The issues of every file, pretty-printed, ending with a newline.
+#[must_use]
+pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
+    let mut issues = Vec::new();
+    for r in reports {
+        let idx = LineIndex::new(&r.file.text);
+        let path = relative(&r.file.name);
+        for (d, fingerprint) in r.diagnostics.iter().zip(super::fingerprints(r, &idx)) {
+            if d.waived.is_some() {
+                continue;
+            }
+            issues.push(Issue {
+                description: d.message.clone(),
+                check_name: &d.code,
+                fingerprint,
+                severity: severity(d.severity),
+                location: Location { path: path.clone(), lines: Lines { begin: idx.primary_range(d).start.line } },
+            });
+        }
+    }
+    let mut out = serde_json::to_string_pretty(&issues).expect("plain structs of strings and numbers serialize");
+    out.push('\n');
+    out
+}
