@@ -7,6 +7,7 @@
 //! (`$XDG_CACHE_HOME/lync-lint/VERSION/policies/...`, or `~/.cache/...`), once per version:
 //! a file is rewritten only when its text differs from the embedded one.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -181,7 +182,7 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) || (b == b':' && i == 1) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out.parse().ok()

@@ -47,7 +47,7 @@ pub fn symbols(text: &str, kind: Kind, lines: &Lines<'_>) -> Vec<Value> {
     }
     let Ok(doc) = lync_lint_core::parse::parse(text) else { return Vec::new() };
     match kind {
-        Kind::Policy => doc.nodes.iter().filter_map(|n| pack_symbol(text, n, lines)).collect(),
+        Kind::Policy => doc.nodes.iter().map(|n| pack_symbol(text, n, lines)).collect(),
         _ => doc.nodes.iter().map(|n| environment_symbol(text, n, lines)).collect(),
     }
 }
@@ -69,10 +69,10 @@ fn environment_symbol(text: &str, node: &Node, lines: &Lines<'_>) -> Value {
 
 /// A top-level node of a pack file: a policy, a test, a vocabulary (with its node
 /// declarations) or the pack's identity.
-fn pack_symbol(text: &str, node: &Node, lines: &Lines<'_>) -> Option<Value> {
+fn pack_symbol(text: &str, node: &Node, lines: &Lines<'_>) -> Value {
     let first = first_string(node);
     let child_text = |name: &str| node.children().iter().find(|c| c.name.value == name).and_then(first_string);
-    Some(match (node.name.value.as_str(), first) {
+    match (node.name.value.as_str(), first) {
         ("policy", Some(id)) => {
             let title = child_text("title").unwrap_or_default();
             symbol(id, Some(title.to_owned()), kind::FUNCTION, node, lines, Vec::new())
@@ -83,7 +83,7 @@ fn pack_symbol(text: &str, node: &Node, lines: &Lines<'_>) -> Option<Value> {
             symbol(name.unwrap_or("vocabulary"), Some("vocabulary".to_owned()), kind::NAMESPACE, node, lines, decls)
         }
         (name, _) => symbol(name, detail(text, node), kind::OBJECT, node, lines, Vec::new()),
-    })
+    }
 }
 
 /// The `node "NAME"` declarations inside a vocabulary node, nested.
@@ -131,7 +131,7 @@ fn symbol(name: &str, detail: Option<String>, kind: u8, node: &Node, lines: &Lin
         s["detail"] = json!(detail);
     }
     if !children.is_empty() {
-        s["children"] = json!(children);
+        s["children"] = Value::Array(children);
     }
     s
 }
