@@ -24,4 +24,5 @@ mod props;
 mod render_fast;
 mod schema;
 mod snapshots;
+mod streaming;
 mod waivers;

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{ExitStatus, OutputArgs, PackArgs, Setup, load_setup};
-use crate::render::format::{Format, render};
-use crate::render::human::{Style, baseline_summary, render_file, summary_header, summary_lines};
+use crate::render::format::{Format, writer};
+use crate::render::human::Style;
+use crate::render::stream::{End, Writer};
 use lync_lint_core::baseline::{Applied, Baseline};
 use lync_lint_core::diag::{Severity, did_you_mean};
 use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting};
@@ -123,15 +124,27 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     };
     let format =
         args.format.or_else(|| settings.format.value.as_deref().and_then(Format::parse)).unwrap_or(Format::Human);
-    let plan = Plan {
-        stream: (format == Format::Human && !args.statistics).then_some(style),
-        keep: format != Format::Human || !args.report.is_empty() || args.statistics,
-        record: args.write_baseline.is_some(),
-    };
+    // Every output streams: stdout's writer and one per `--report`, each fed every file's
+    // part in discovery order (parts are rendered on the worker threads).
+    let mut outputs: Vec<Output> = Vec::new();
+    if !args.statistics {
+        outputs.push(Output { writer: writer(format, &packs, args.quiet, style), file: None });
+    }
+    for (format, path) in &args.report {
+        let file = match ReportFile::create(path) {
+            Ok(f) => f,
+            Err(e) => {
+                writeln!(io::stderr(), "error: cannot write the {} report `{}`: {e}", format.as_str(), path.display())?;
+                return Ok(ExitStatus::Failure);
+            }
+        };
+        let style = Style { color: false, ..style };
+        outputs.push(Output { writer: writer(*format, &packs, args.quiet, style), file: Some(file) });
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut run = Run::default();
+    let mut run = Run { record: args.write_baseline.is_some(), statistics: args.statistics, ..Run::default() };
     for chunk in found.files.chunks(CHUNK) {
-        failed |= check_chunk(chunk, args, &packs, &opts, &plan, &mut run, &mut out)?;
+        failed |= check_chunk(chunk, args, &packs, &opts, &mut outputs, &mut run, &mut out)?;
     }
     if let Some(path) = &args.write_baseline {
         let text = Baseline::from_entries(std::mem::take(&mut run.recorded)).to_json();
@@ -141,32 +154,29 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         }
     }
     run.applied.fixed.sort();
-    let applied = baseline.is_some().then_some(&run.applied);
-    for (format, path) in &args.report {
-        let text = render(*format, &run.reports, &packs, applied, args.quiet, Style { color: false, ..style });
-        if let Err(e) = write_atomically(path, &text) {
+    let end = End { applied: baseline.is_some().then_some(&run.applied) };
+    for (i, o) in outputs.iter_mut().enumerate() {
+        let written = match &mut o.file {
+            None => o.writer.finish(&mut out, &end),
+            Some(f) => o.writer.finish(&mut f.out, &end).and_then(|()| f.commit()),
+        };
+        if let (Err(e), Some((format, path))) =
+            (&written, i.checked_sub(usize::from(!args.statistics)).and_then(|j| args.report.get(j)))
+        {
             writeln!(io::stderr(), "error: cannot write the {} report `{}`: {e}", format.as_str(), path.display())?;
             failed = true;
+        } else {
+            written?;
         }
     }
     if args.statistics {
-        let stats = crate::render::statistics::statistics(&run.reports, &packs);
+        let stats = std::mem::take(&mut run.tally).into_stats(&packs);
         let text = if format == Format::Json {
             crate::render::statistics::json(&stats)
         } else {
             crate::render::statistics::human(&stats)
         };
         out.write_all(text.as_bytes())?;
-    } else if format == Format::Human {
-        if !args.quiet {
-            out.write_all(summary_header(run.files, run.counts, style.color).as_bytes())?;
-            out.write_all(run.summary.as_bytes())?;
-            if let Some(a) = applied {
-                out.write_all(baseline_summary(a).as_bytes())?;
-            }
-        }
-    } else {
-        out.write_all(render(format, &run.reports, &packs, applied, args.quiet, style).as_bytes())?;
     }
     out.flush()?;
     let counts = run.counts;
@@ -181,50 +191,72 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     })
 }
 
-/// Files are checked in chunks of this many, in parallel within a chunk; each chunk's human
-/// output is written before the next starts, so memory does not grow with the number of
-/// files (unless a machine format needs every report).
+/// Files are checked in chunks of this many, in parallel within a chunk; each chunk's output
+/// is written before the next starts, so memory does not grow with the number of files.
 const CHUNK: usize = 256;
 
-/// What each file's check must produce, decided once per run.
-struct Plan {
-    /// Render the human diagnostics as files are checked (stdout is human).
-    stream: Option<Style>,
-    /// Keep every report to the end (a machine format on stdout, or `--report`).
-    keep: bool,
-    /// Record baseline entries (`--write-baseline`).
-    record: bool,
+/// One output of the run: stdout, or a `--report` file.
+struct Output<'a> {
+    writer: Box<dyn Writer + 'a>,
+    file: Option<ReportFile>,
 }
 
-/// What the run has gathered so far, in discovery order.
+/// A `--report` file: written to a temporary file beside it, renamed when complete, so a
+/// report is written completely or not at all.
+struct ReportFile {
+    out: io::BufWriter<std::fs::File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl ReportFile {
+    fn create(path: &Path) -> io::Result<Self> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        Ok(Self { out: io::BufWriter::new(file), tmp, path: path.to_path_buf() })
+    }
+
+    fn commit(&mut self) -> io::Result<()> {
+        self.out.flush()?;
+        std::fs::rename(&self.tmp, &self.path)
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        // Renamed already when complete; otherwise the partial report goes.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// What the run has gathered so far, in discovery order: only totals and what must be
+/// written at the end (baseline entries), never the reports.
 #[derive(Default)]
 struct Run {
-    files: usize,
     counts: Counts,
-    /// The human summary's per-file lines.
-    summary: String,
     applied: Applied,
+    record: bool,
     recorded: Vec<lync_lint_core::baseline::Entry>,
-    reports: Vec<FileReport>,
+    statistics: bool,
+    /// `--statistics`: the codes counted so far.
+    tally: crate::render::statistics::Tally,
 }
 
-/// One file's result: what [`Run`] keeps of it, and its rendered diagnostics.
+/// One file's report and its parts for each output, made on a worker thread.
 struct Checked {
-    body: String,
-    summary: String,
-    counts: Counts,
-    applied: Applied,
-    recorded: Vec<lync_lint_core::baseline::Entry>,
-    report: Option<FileReport>,
+    report: FileReport,
+    parts: Vec<Option<String>>,
 }
 
-/// Reads, checks and (when streaming) renders one file.
+/// Reads and checks one file, and renders its parts.
 fn check_one(
     path: &Path,
     args: &CheckArgs,
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
-    plan: &Plan,
+    outputs: &[Output<'_>],
 ) -> Result<Checked, lync_lint_core::source::ReadError> {
     let name = if path.as_os_str() == "-" {
         args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
@@ -232,55 +264,54 @@ fn check_one(
         display_path(path)
     };
     let bytes = lync_lint_core::source::read_bytes(path)?;
-    let mut report = match lync_lint_core::source::decode(&name, bytes) {
+    let report = match lync_lint_core::source::decode(&name, bytes) {
         Ok(file) => lync_lint_core::engine::check(file, packs, opts),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
-    let applied = std::mem::take(&mut report.baseline);
-    let recorded = if plan.record {
-        let mut entries = Baseline::entries_of(&report);
-        entries.extend(applied.hidden.iter().cloned());
-        entries
-    } else {
-        Vec::new()
-    };
-    let (body, summary) = match plan.stream {
-        Some(style) => (render_file(&report, style), summary_lines(&report, packs.decision(), style.color)),
-        None => (String::new(), String::new()),
-    };
-    let counts = Counts::of_diagnostics(&report.diagnostics);
-    Ok(Checked { body, summary, counts, applied, recorded, report: plan.keep.then_some(report) })
+    let parts = outputs.iter().map(|o| o.writer.part(&report)).collect();
+    Ok(Checked { report, parts })
 }
 
-/// Checks a chunk of files in parallel, then adds their results to `run` and writes their
-/// human output in discovery order, as a single-threaded run would. `true` when some file
+/// Checks a chunk of files in parallel, then writes their parts to every output and adds
+/// them to `run` in discovery order, as a single-threaded run would. `true` when some file
 /// could not be read.
 fn check_chunk(
     files: &[PathBuf],
     args: &CheckArgs,
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
-    plan: &Plan,
+    outputs: &mut [Output<'_>],
     run: &mut Run,
     out: &mut impl Write,
 ) -> io::Result<bool> {
     use rayon::prelude::*;
-    let check = |path: &PathBuf| check_one(path, args, packs, opts, plan);
-    // One file (pre-commit's usual call) is checked here: starting the thread pool would
-    // cost more than the check.
-    let results: Vec<_> =
-        if files.len() == 1 { files.iter().map(check).collect() } else { files.par_iter().map(check).collect() };
+    let results: Vec<_> = {
+        let shared: &[Output<'_>] = outputs;
+        let check = |path: &PathBuf| check_one(path, args, packs, opts, shared);
+        // One file (pre-commit's usual call) is checked here: starting the thread pool would
+        // cost more than the check.
+        if files.len() == 1 { files.iter().map(check).collect() } else { files.par_iter().map(check).collect() }
+    };
     let mut unreadable = false;
     for r in results {
         match r {
-            Ok(c) => {
-                out.write_all(c.body.as_bytes())?;
-                run.files += 1;
-                run.counts.add(c.counts);
-                run.summary.push_str(&c.summary);
-                run.applied.add(c.applied);
-                run.recorded.extend(c.recorded);
-                run.reports.extend(c.report);
+            Ok(Checked { mut report, parts }) => {
+                let applied = std::mem::take(&mut report.baseline);
+                if run.record {
+                    run.recorded.extend(Baseline::entries_of(&report));
+                    run.recorded.extend(applied.hidden.iter().cloned());
+                }
+                run.applied.add(applied);
+                run.counts.add(Counts::of_diagnostics(&report.diagnostics));
+                if run.statistics {
+                    run.tally.add(&report);
+                }
+                for (o, part) in outputs.iter_mut().zip(parts) {
+                    match &mut o.file {
+                        None => o.writer.file(out, &report, part)?,
+                        Some(f) => o.writer.file(&mut f.out, &report, part)?,
+                    }
+                }
             }
             Err(e) => {
                 // What was written so far goes out first: the error lands after its file's
@@ -318,17 +349,6 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
         return Err("the report path is empty".to_owned());
     }
     Ok((format, PathBuf::from(path)))
-}
-
-/// Writes `text` to a temporary file next to `path`, then renames it: a report is written
-/// completely or not at all.
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 /// A path as users read it: without a leading `./`.

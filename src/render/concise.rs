@@ -17,6 +17,12 @@ use lync_lint_core::text::LineIndex;
 
 use super::human::draw::printable;
 
+/// The lines of one file (the style does not apply).
+#[must_use]
+pub fn lines(r: &FileReport, _style: super::human::Style) -> String {
+    render_file(r)
+}
+
 /// The lines of one file.
 #[must_use]
 pub fn render_file(r: &FileReport) -> String {

@@ -4,7 +4,8 @@ use lync_lint_core::baseline::Applied;
 use lync_lint_core::engine::FileReport;
 use lync_lint_core::pack::PackSet;
 
-use super::human::{Style, baseline_summary, render_file, summary};
+use super::human::{LinesWriter, Style, render_file};
+use super::stream::{End, Writer};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,7 +22,7 @@ pub enum Format {
     Github,
     /// A GitLab Code Quality report.
     Gitlab,
-    /// JUnit XML.
+    /// `JUnit` XML.
     Junit,
     /// A decision table per file.
     Markdown,
@@ -53,7 +54,23 @@ impl Format {
     }
 }
 
-/// The whole output of one run in `format`.
+/// The streaming writer of `format` for a run with `packs` (see [`super::stream`]).
+#[must_use]
+pub fn writer<'a>(format: Format, packs: &'a PackSet, quiet: bool, style: Style) -> Box<dyn Writer + 'a> {
+    let summary = (!quiet).then_some(true);
+    match format {
+        Format::Human => Box::new(LinesWriter::new(packs.decision(), render_file, style, summary)),
+        Format::Concise => Box::new(LinesWriter::new(packs.decision(), super::concise::lines, style, summary)),
+        Format::Json => Box::new(super::json::Writer::new(packs)),
+        Format::Sarif => Box::new(super::sarif::Writer::new(packs, std::env::current_dir().ok())),
+        Format::Github => Box::new(super::github::writer(packs)),
+        Format::Gitlab => Box::new(super::gitlab::Writer::default()),
+        Format::Junit => Box::new(super::junit::Writer::new(packs)),
+        Format::Markdown => Box::new(super::markdown::Writer::new(packs)),
+    }
+}
+
+/// The whole output of one run in `format` (what streaming writes, at once).
 #[must_use]
 pub fn render(
     format: Format,
@@ -63,31 +80,8 @@ pub fn render(
     quiet: bool,
     style: Style,
 ) -> String {
-    match format {
-        Format::Json => super::json::render(reports, packs),
-        Format::Sarif => super::sarif::render(reports, packs),
-        Format::Github => super::github::render(reports, packs),
-        Format::Gitlab => super::gitlab::render(reports, packs),
-        Format::Junit => super::junit::render(reports, packs),
-        Format::Markdown => super::markdown::render(reports, packs),
-        Format::Concise | Format::Human => {
-            let mut s = String::new();
-            for r in reports {
-                if format == Format::Concise {
-                    s.push_str(&super::concise::render_file(r));
-                } else {
-                    s.push_str(&render_file(r, style));
-                }
-            }
-            if !quiet {
-                s.push_str(&summary(reports, packs.decision(), style.color));
-                if let Some(a) = applied {
-                    s.push_str(&baseline_summary(a));
-                }
-            }
-            s
-        }
-    }
+    let mut w = writer(format, packs, quiet, style);
+    super::stream::render_all(w.as_mut(), reports, &End { applied })
 }
 
 #[cfg(test)]

@@ -27,15 +27,26 @@ use lync_lint_core::text::LineIndex;
 /// Every diagnostic as a workflow command, then the summary.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
+    let mut w = writer(packs);
+    super::stream::render_all(&mut w, reports, &super::stream::End::default())
+}
+
+/// The streaming writer: each file's commands as they come, then the summary (uncoloured).
+#[must_use]
+pub fn writer(packs: &PackSet) -> super::human::LinesWriter<'_> {
+    let style = super::human::Style { color: false, narrate: false, width: None };
+    super::human::LinesWriter::new(packs.decision(), file_commands, style, Some(false))
+}
+
+/// One file's workflow commands, a line each.
+#[must_use]
+pub fn file_commands(r: &FileReport, _style: super::human::Style) -> String {
+    let idx = LineIndex::new(&r.file.text);
     let mut out = String::new();
-    for r in reports {
-        let idx = LineIndex::new(&r.file.text);
-        for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
-            out.push_str(&command(&r.file.name, &idx, d));
-            out.push('\n');
-        }
+    for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
+        out.push_str(&command(&r.file.name, &idx, d));
+        out.push('\n');
     }
-    out.push_str(&super::human::summary(reports, packs.decision(), false));
     out
 }
 

@@ -12,7 +12,11 @@
 //! its occurrence): unique within the report, and stable when lines move. `path` is relative
 //! to the working directory. Waived findings are left out.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
+
+use super::stream::{End, indent_all, pretty};
 
 use lync_lint_core::diag::Severity;
 use lync_lint_core::engine::FileReport;
@@ -63,24 +67,50 @@ fn relative(name: &str) -> String {
 /// The issues of every file, pretty-printed, ending with a newline.
 #[must_use]
 pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
-    let mut issues = Vec::new();
-    for r in reports {
+    super::stream::render_all(&mut Writer::default(), reports, &End::default())
+}
+
+/// The streaming writer: `[`, each file's issues as they come, `]`.
+#[derive(Default)]
+pub struct Writer {
+    issues: usize,
+}
+
+impl super::stream::Writer for Writer {
+    fn part(&self, r: &FileReport) -> Option<String> {
         let idx = LineIndex::new(&r.file.text);
         let path = relative(&r.file.name);
-        for (d, fingerprint) in r.diagnostics.iter().zip(super::fingerprints(r, &idx)) {
-            if d.waived.is_some() {
-                continue;
-            }
-            issues.push(Issue {
-                description: d.message.clone(),
-                check_name: &d.code,
-                fingerprint,
-                severity: severity(d.severity),
-                location: Location { path: path.clone(), lines: Lines { begin: idx.primary_range(d).start.line } },
-            });
-        }
+        let items: Vec<String> = r
+            .diagnostics
+            .iter()
+            .zip(super::fingerprints(r, &idx))
+            .filter(|(d, _)| d.waived.is_none())
+            .map(|(d, fingerprint)| {
+                let issue = Issue {
+                    description: d.message.clone(),
+                    check_name: &d.code,
+                    fingerprint,
+                    severity: severity(d.severity),
+                    location: Location { path: path.clone(), lines: Lines { begin: idx.primary_range(d).start.line } },
+                };
+                indent_all(&pretty(&issue), 2)
+            })
+            .collect();
+        Some(items.join(",\n"))
     }
-    let mut out = serde_json::to_string_pretty(&issues).expect("plain structs of strings and numbers serialize");
-    out.push('\n');
-    out
+
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
+        let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
+        if part.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.issues == 0 { b"[\n" } else { b",\n" })?;
+        out.write_all(part.as_bytes())?;
+        self.issues += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
+        out.write_all(if self.issues == 0 { b"[]\n" } else { b"\n]\n" })
+    }
 }

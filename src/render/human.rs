@@ -12,6 +12,8 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NarratableRepo
 
 use draw::{Drawn, printable};
 use lync_lint_core::baseline::Applied;
+
+use super::stream::{End, Spill};
 use lync_lint_core::diag::{Diagnostic, Severity, SourceFile};
 use lync_lint_core::engine::{FileReport, Verdict};
 use lync_lint_core::hybrid::{self, Hybrid};
@@ -380,7 +382,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -414,4 +416,62 @@ pub fn baseline_summary(a: &Applied) -> String {
         let _ = writeln!(s, "  fixed: `{}` in {} at {}", e.rule, e.file, e.path);
     }
     s
+}
+
+/// The streaming writer of the line formats (human, concise, GitHub): each file's lines as
+/// they come, its summary lines to a [`Spill`], and the summary at the end.
+pub struct LinesWriter<'a> {
+    decision: Option<&'a Decision>,
+    lines: fn(&FileReport, Style) -> String,
+    style: Style,
+    /// `None`: no summary (`--quiet`); `Some(true)`: with the baseline's lines.
+    summary: Option<bool>,
+    summaries: Spill,
+    files: usize,
+    counts: Counts,
+}
+
+impl<'a> LinesWriter<'a> {
+    /// A writer that renders each file with `lines`; `summary` as for [`LinesWriter`].
+    #[must_use]
+    pub fn new(
+        decision: Option<&'a Decision>,
+        lines: fn(&FileReport, Style) -> String,
+        style: Style,
+        summary: Option<bool>,
+    ) -> Self {
+        Self { decision, lines, style, summary, summaries: Spill::default(), files: 0, counts: Counts::default() }
+    }
+}
+
+impl super::stream::Writer for LinesWriter<'_> {
+    fn part(&self, r: &FileReport) -> Option<String> {
+        let mut s = (self.lines)(r, self.style);
+        // The summary lines follow after a NUL, which no rendered text contains.
+        s.push('\0');
+        if self.summary.is_some() {
+            s.push_str(&summary_lines(r, self.decision, self.style.color));
+        }
+        Some(s)
+    }
+
+    fn file(&mut self, out: &mut dyn std::io::Write, r: &FileReport, part: Option<String>) -> std::io::Result<()> {
+        let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
+        let (lines, summary) = part.split_once('\0').unwrap_or((&part, ""));
+        out.write_all(lines.as_bytes())?;
+        self.summaries.push(summary)?;
+        self.files += 1;
+        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn std::io::Write, end: &End<'_>) -> std::io::Result<()> {
+        let Some(with_baseline) = self.summary else { return Ok(()) };
+        out.write_all(summary_header(self.files, self.counts, self.style.color).as_bytes())?;
+        self.summaries.copy_to(out)?;
+        if let (true, Some(a)) = (with_baseline, end.applied) {
+            out.write_all(baseline_summary(a).as_bytes())?;
+        }
+        Ok(())
+    }
 }

@@ -44,7 +44,11 @@
 //! labels (about the whole file) is at line 1, column 1 to line 1, column 1, with an empty
 //! `labels` array.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
+
+use super::stream::{End, indent_all, indent_rest, pretty};
 
 use lync_lint_core::diag::Diagnostic;
 use lync_lint_core::diag::Waived;
@@ -54,14 +58,6 @@ use lync_lint_core::text::{LineIndex, Range};
 
 /// The version of this document's format.
 pub const FORMAT_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool<'a>,
-    files: Vec<File<'a>>,
-    summary: Summary<'a>,
-}
 
 #[derive(Serialize)]
 struct Tool<'a> {
@@ -171,19 +167,85 @@ impl Serialize for Verdicts<'_> {
 /// The JSON document for one run, pretty-printed, ending with a newline.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    let doc = Document {
-        version: FORMAT_VERSION,
-        tool: Tool {
+    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+}
+
+/// The streaming JSON writer: the header, each file's object as it comes, then the summary.
+/// The bytes are those of the whole document pretty-printed at once.
+pub struct Writer<'a> {
+    packs: &'a PackSet,
+    files: usize,
+    counts: Counts,
+    verdicts: [usize; 3],
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for a run with `packs`.
+    #[must_use]
+    pub fn new(packs: &'a PackSet) -> Self {
+        Self { packs, files: 0, counts: Counts::default(), verdicts: [0; 3] }
+    }
+
+    fn header(&self) -> String {
+        let tool = Tool {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
-            packs: packs.packs.iter().map(|p| Pack { name: &p.name, version: &p.version, origin: &p.origin }).collect(),
-        },
-        files: reports.iter().map(|r| file(r, packs.decision())).collect(),
-        summary: summary(reports, packs.decision()),
-    };
-    let mut out = serde_json::to_string_pretty(&doc).expect("plain structs of strings and numbers serialize");
-    out.push('\n');
-    out
+            packs: self
+                .packs
+                .packs
+                .iter()
+                .map(|p| Pack { name: &p.name, version: &p.version, origin: &p.origin })
+                .collect(),
+        };
+        format!("{{\n  \"version\": {FORMAT_VERSION},\n  \"tool\": {},\n  \"files\": [", indent_rest(&pretty(&tool), 2))
+    }
+}
+
+impl super::stream::Writer for Writer<'_> {
+    fn part(&self, r: &FileReport) -> Option<String> {
+        Some(indent_all(&pretty(&file(r, self.packs.decision())), 4))
+    }
+
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
+        let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
+        if self.files == 0 {
+            out.write_all(self.header().as_bytes())?;
+        }
+        out.write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(part.as_bytes())?;
+        self.files += 1;
+        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
+        match r.verdict {
+            Some(Verdict::RuledOut) => self.verdicts[0] += 1,
+            Some(Verdict::Viable) => self.verdicts[1] += 1,
+            None => self.verdicts[2] += 1,
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
+        if self.files == 0 {
+            out.write_all(self.header().as_bytes())?;
+            out.write_all(b"]")?;
+        } else {
+            out.write_all(b"\n  ]")?;
+        }
+        let decision = self.packs.decision();
+        let summary = Summary {
+            files: self.files,
+            errors: self.counts.errors,
+            warnings: self.counts.warnings,
+            advice: self.counts.advice,
+            waived: self.counts.waived,
+            verdicts: Verdicts {
+                names: decision.map(|d| (d.ruled_out.as_str(), d.viable.as_str())),
+                ruled_out: self.verdicts[0],
+                viable: self.verdicts[1],
+                none: self.verdicts[2],
+            },
+        };
+        write!(out, ",\n  \"summary\": {}\n}}\n", indent_rest(&pretty(&summary), 2))
+    }
 }
 
 fn file<'a>(r: &'a FileReport, decision: Option<&'a Decision>) -> File<'a> {
@@ -226,26 +288,5 @@ fn waiver<'a>(idx: &LineIndex<'_>, w: &'a Waived) -> Waiver<'a> {
         owner: w.owner.as_deref(),
         ticket: w.ticket.as_deref(),
         range: idx.range(w.span).into(),
-    }
-}
-
-fn summary<'a>(reports: &[FileReport], decision: Option<&'a Decision>) -> Summary<'a> {
-    let counts = Counts::of(reports);
-    let mut verdicts =
-        Verdicts { names: decision.map(|d| (d.ruled_out.as_str(), d.viable.as_str())), ..Verdicts::default() };
-    for r in reports {
-        match r.verdict {
-            Some(Verdict::RuledOut) => verdicts.ruled_out += 1,
-            Some(Verdict::Viable) => verdicts.viable += 1,
-            None => verdicts.none += 1,
-        }
-    }
-    Summary {
-        files: reports.len(),
-        errors: counts.errors,
-        warnings: counts.warnings,
-        advice: counts.advice,
-        waived: counts.waived,
-        verdicts,
     }
 }

@@ -23,6 +23,9 @@
 //! XML 1.0 forbids are dropped.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::stream::{End, Spill};
 
 use lync_lint_core::diag::{Diagnostic, Severity};
 use lync_lint_core::engine::FileReport;
@@ -48,21 +51,48 @@ struct Case<'a> {
 /// The `JUnit` document for one run.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    let suites: Vec<(&str, Vec<Case<'_>>)> = reports.iter().map(|r| (r.file.name.as_str(), cases(r, packs))).collect();
-    let all = || suites.iter().flat_map(|(_, cases)| cases);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"lync-lint\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-        all().count(),
-        all().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count(),
-        all().filter(|c| matches!(c.outcome, Outcome::Error(..))).count(),
-    );
-    for (name, cases) in &suites {
-        suite(&mut out, name, cases);
+    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+}
+
+/// The streaming `JUnit` writer: each file's `testsuite` goes to a [`Spill`] as it comes; the
+/// root element, whose counts need every suite, is written at the end, then the suites.
+pub struct Writer<'a> {
+    packs: &'a PackSet,
+    suites: Spill,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for a run with `packs`.
+    #[must_use]
+    pub fn new(packs: &'a PackSet) -> Self {
+        Self { packs, suites: Spill::default(), tests: 0, failures: 0, errors: 0 }
     }
-    out.push_str("</testsuites>\n");
-    out
+}
+
+impl super::stream::Writer for Writer<'_> {
+    fn file(&mut self, _out: &mut dyn Write, r: &FileReport, _part: Option<String>) -> io::Result<()> {
+        let cases = cases(r, self.packs);
+        self.tests += cases.len();
+        self.failures += cases.iter().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count();
+        self.errors += cases.iter().filter(|c| matches!(c.outcome, Outcome::Error(..))).count();
+        let mut part = String::new();
+        suite(&mut part, &r.file.name, &cases);
+        self.suites.push(&part)
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
+        out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+        writeln!(
+            out,
+            "<testsuites name=\"lync-lint\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            self.tests, self.failures, self.errors
+        )?;
+        self.suites.copy_to(out)?;
+        out.write_all(b"</testsuites>\n")
+    }
 }
 
 fn cases<'a>(r: &'a FileReport, packs: &PackSet) -> Vec<Case<'a>> {

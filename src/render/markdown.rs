@@ -28,32 +28,67 @@ use lync_lint_core::engine::{Counts, FileReport, Verdict};
 use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::text::LineIndex;
 
+use super::stream::{End, Spill};
+
 /// The longest `need` shown, in characters.
 const NEED_WIDTH: usize = 60;
 
 /// The Markdown report for one run.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    let c = Counts::of(reports);
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut out = String::from("## lync-lint\n\n");
-    let _ = write!(
-        out,
-        "checked {}: {}, {}, {} advice",
-        plural(reports.len(), "file", "files"),
-        plural(c.errors, "error", "errors"),
-        plural(c.warnings, "warning", "warnings"),
-        c.advice,
-    );
-    if c.waived > 0 {
-        let _ = write!(out, ", {} waived", c.waived);
+    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+}
+
+/// The streaming Markdown writer: each file's section goes to a [`Spill`] as it comes; the
+/// heading with the run's counts is written at the end, then the sections.
+pub struct Writer<'a> {
+    packs: &'a PackSet,
+    sections: Spill,
+    files: usize,
+    counts: Counts,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for a run with `packs`.
+    #[must_use]
+    pub fn new(packs: &'a PackSet) -> Self {
+        Self { packs, sections: Spill::default(), files: 0, counts: Counts::default() }
     }
-    out.push('\n');
-    for r in reports {
-        out.push('\n');
-        file(&mut out, r, packs.decision());
+}
+
+impl super::stream::Writer for Writer<'_> {
+    fn part(&self, r: &FileReport) -> Option<String> {
+        let mut out = String::from("\n");
+        file(&mut out, r, self.packs.decision());
+        Some(out)
     }
-    out
+
+    fn file(&mut self, _out: &mut dyn std::io::Write, r: &FileReport, part: Option<String>) -> std::io::Result<()> {
+        self.files += 1;
+        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
+        let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
+        self.sections.push(&part)
+    }
+
+    fn finish(&mut self, out: &mut dyn std::io::Write, _end: &End<'_>) -> std::io::Result<()> {
+        let c = self.counts;
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut head = String::from("## lync-lint\n\n");
+        let _ = write!(
+            head,
+            "checked {}: {}, {}, {} advice",
+            plural(self.files, "file", "files"),
+            plural(c.errors, "error", "errors"),
+            plural(c.warnings, "warning", "warnings"),
+            c.advice,
+        );
+        if c.waived > 0 {
+            let _ = write!(head, ", {} waived", c.waived);
+        }
+        head.push('\n');
+        out.write_all(head.as_bytes())?;
+        self.sections.copy_to(out)
+    }
 }
 
 fn file(out: &mut String, r: &FileReport, decision: Option<&Decision>) {

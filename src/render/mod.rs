@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod statistics;
+pub mod stream;
 
 use std::collections::HashMap;
 

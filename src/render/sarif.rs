@@ -26,7 +26,8 @@ mod rules;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -36,6 +37,8 @@ use lync_lint_core::engine::FileReport;
 use lync_lint_core::pack::PackSet;
 use lync_lint_core::text::{LineIndex, Range};
 use rules::{RuleTable, level};
+
+use super::stream::{End, Spill, indent_all, pretty};
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// The key of our fingerprint in `partialFingerprints`.
@@ -160,37 +163,91 @@ pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
 /// The SARIF log for one run; `root` is `%SRCROOT%` (left out when `None`, for snapshots).
 #[must_use]
 pub fn render_with_root(reports: &[FileReport], packs: &PackSet, root: Option<&Path>) -> String {
-    let mut rules = RuleTable::new(packs);
-    for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        rules.add_code(d);
+    super::stream::render_all(&mut Writer::new(packs, root.map(Path::to_path_buf)), reports, &End::default())
+}
+
+/// The streaming SARIF writer. The rule table comes before the results in the log, and it
+/// lists the engine codes that occur: the results (and the per-file property bag) are kept in
+/// [`Spill`]s until the end, when the log is assembled, byte for byte as rendered at once.
+pub struct Writer<'a> {
+    packs: &'a PackSet,
+    root: Option<PathBuf>,
+    rules: RuleTable,
+    results: Spill,
+    bag: Spill,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer for a run with `packs`; `root` is `%SRCROOT%`.
+    #[must_use]
+    pub fn new(packs: &'a PackSet, root: Option<PathBuf>) -> Self {
+        Self { packs, root, rules: RuleTable::new(packs), results: Spill::default(), bag: Spill::default() }
     }
-    let results = reports.iter().flat_map(|r| file_results(r, &rules, root)).collect();
-    let mut base_ids = BTreeMap::new();
-    if let Some(root) = root {
-        base_ids.insert(SRCROOT, ArtifactLocation { uri: dir_uri(root), uri_base_id: None });
+}
+
+/// Where the spilled arrays go in the log rendered with empty ones.
+const RESULTS_AT: &str = "\"results\": []";
+const BAG_AT: &str = "\"lync-lint/files\": []";
+
+impl super::stream::Writer for Writer<'_> {
+    fn file(&mut self, _out: &mut dyn Write, r: &FileReport, _part: Option<String>) -> io::Result<()> {
+        for d in &r.diagnostics {
+            self.rules.add_code(d);
+        }
+        for result in file_results(r, &self.rules, self.root.as_deref()) {
+            self.results.push(if self.results.is_empty() { "\n" } else { ",\n" })?;
+            self.results.push(&indent_all(&pretty(&result), 8))?;
+        }
+        let entry = file_data(r, self.packs);
+        self.bag.push(if self.bag.is_empty() { "\n" } else { ",\n" })?;
+        self.bag.push(&indent_all(&pretty(&entry), 10))
     }
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: Driver {
-                    name: env!("CARGO_PKG_NAME"),
-                    version: env!("CARGO_PKG_VERSION"),
-                    semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
-                    rules: rules.into_rules(),
+
+    fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
+        let mut base_ids = BTreeMap::new();
+        if let Some(root) = &self.root {
+            base_ids.insert(SRCROOT, ArtifactLocation { uri: dir_uri(root), uri_base_id: None });
+        }
+        let rules = std::mem::replace(&mut self.rules, RuleTable::new(self.packs));
+        let log = Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: env!("CARGO_PKG_NAME"),
+                        version: env!("CARGO_PKG_VERSION"),
+                        semantic_version: env!("CARGO_PKG_VERSION"),
+                        information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|u| !u.is_empty()),
+                        rules: rules.into_rules(),
+                    },
                 },
-            },
-            original_uri_base_ids: base_ids,
-            column_kind: "unicodeCodePoints",
-            results,
-            properties: files_bag(reports, packs),
-        }],
-    };
-    let mut out = serde_json::to_string_pretty(&log).expect("plain structs of strings and numbers serialize");
-    out.push('\n');
-    out
+                original_uri_base_ids: base_ids,
+                column_kind: "unicodeCodePoints",
+                results: Vec::new(),
+                properties: FilesBag { files: Vec::new() },
+            }],
+        };
+        let text = pretty(&log);
+        let (head, rest) = text.split_once(RESULTS_AT).expect("the log has its results");
+        let (middle, tail) = rest.split_once(BAG_AT).expect("the log has its property bag");
+        out.write_all(head.as_bytes())?;
+        splice(out, "\"results\": [", &mut self.results, 6)?;
+        out.write_all(middle.as_bytes())?;
+        splice(out, "\"lync-lint/files\": [", &mut self.bag, 8)?;
+        out.write_all(tail.as_bytes())?;
+        out.write_all(b"\n")
+    }
+}
+
+/// `key [` then the spilled items and the closing bracket at `depth`, or `key []`.
+fn splice(out: &mut dyn Write, open: &str, items: &mut Spill, depth: usize) -> io::Result<()> {
+    out.write_all(open.as_bytes())?;
+    if items.is_empty() {
+        return out.write_all(b"]");
+    }
+    items.copy_to(out)?;
+    write!(out, "\n{}]", " ".repeat(depth))
 }
 
 fn file_results<'a>(r: &'a FileReport, rules: &RuleTable, root: Option<&Path>) -> Vec<SarifResult<'a>> {
@@ -320,16 +377,12 @@ struct FileData<'a> {
     hybrid: Option<super::HybridJson<'a>>,
 }
 
-fn files_bag<'a>(reports: &'a [FileReport], packs: &'a PackSet) -> FilesBag<'a> {
-    let files = reports
-        .iter()
-        .map(|r| FileData {
-            path: &r.file.name,
-            verdict: r.verdict.zip(packs.decision()).map(|(v, d)| v.name(d)),
-            hybrid: r.hybrid.as_ref().map(super::HybridJson::from),
-        })
-        .collect();
-    FilesBag { files }
+fn file_data<'a>(r: &'a FileReport, packs: &'a PackSet) -> FileData<'a> {
+    FileData {
+        path: &r.file.name,
+        verdict: r.verdict.zip(packs.decision()).map(|(v, d)| v.name(d)),
+        hybrid: r.hybrid.as_ref().map(super::HybridJson::from),
+    }
 }
 
 #[cfg(test)]

@@ -28,34 +28,58 @@ pub struct Stat {
     pub title: String,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
 fn severity_name<S: serde::Serializer>(s: &Severity, out: S) -> Result<S::Ok, S::Error> {
     out.serialize_str(s.as_str())
+}
+
+/// Counts codes as reports come (streaming): per code, how many unwaived diagnostics and
+/// the most severe severity.
+#[derive(Debug, Default)]
+pub struct Tally {
+    codes: BTreeMap<String, (usize, Severity)>,
+}
+
+impl Tally {
+    /// Counts one report's unwaived diagnostics.
+    pub fn add(&mut self, r: &FileReport) {
+        for d in r.diagnostics.iter().filter(|d| d.waived.is_none()) {
+            let e = self.codes.entry(d.code.clone()).or_insert((0, d.severity));
+            e.0 += 1;
+            e.1 = e.1.max(d.severity);
+        }
+    }
+
+    /// The statistics, most frequent first (ties by code).
+    #[must_use]
+    pub fn into_stats(self, packs: &PackSet) -> Vec<Stat> {
+        let mut stats: Vec<Stat> = self
+            .codes
+            .into_iter()
+            .map(|(code, (count, severity))| Stat {
+                title: packs
+                    .policy(&code)
+                    .map(|p| p.title.clone())
+                    .or_else(|| lync_lint_core::codes::lookup(&code).map(|c| c.summary.to_owned()))
+                    .unwrap_or_default(),
+                code,
+                count,
+                severity,
+            })
+            .collect();
+        stats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        stats
+    }
 }
 
 /// The statistics of a run, most frequent first.
 #[must_use]
 pub fn statistics(reports: &[FileReport], packs: &PackSet) -> Vec<Stat> {
-    let mut by_code: BTreeMap<&str, (usize, Severity)> = BTreeMap::new();
-    for d in reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.waived.is_none()) {
-        let e = by_code.entry(&d.code).or_insert((0, d.severity));
-        e.0 += 1;
-        e.1 = e.1.max(d.severity);
+    let mut tally = Tally::default();
+    for r in reports {
+        tally.add(r);
     }
-    let mut stats: Vec<Stat> = by_code
-        .into_iter()
-        .map(|(code, (count, severity))| Stat {
-            code: code.to_owned(),
-            count,
-            severity,
-            title: packs
-                .policy(code)
-                .map(|p| p.title.clone())
-                .or_else(|| lync_lint_core::codes::lookup(code).map(|c| c.summary.to_owned()))
-                .unwrap_or_default(),
-        })
-        .collect();
-    stats.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-    stats
+    tally.into_stats(packs)
 }
 
 /// The human table.

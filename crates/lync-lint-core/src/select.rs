@@ -95,6 +95,9 @@ mod tests {
     #[test]
     fn known_patterns_are_codes_and_their_prefixes() {
         let p = known_patterns(["enterprise-voice/call-park", "schema::type", "a/b/c"]);
-        assert_eq!(p, ["enterprise-voice/", "enterprise-voice/call-park", "schema::", "schema::type", "a/", "a/b/", "a/b/c"]);
+        assert_eq!(
+            p,
+            ["enterprise-voice/", "enterprise-voice/call-park", "schema::", "schema::type", "a/", "a/b/", "a/b/c"]
+        );
     }
 }

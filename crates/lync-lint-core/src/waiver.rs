@@ -22,7 +22,13 @@ fn prop_str(node: &Node, name: &str) -> Option<String> {
 ///
 /// `running` says whether a rule ran in this check: a waiver of a rule that did not run (set
 /// to `off`, or not selected) suppresses nothing, and is not reported as unused.
-pub fn apply(doc: &Document, diags: &mut Vec<Diagnostic>, packs: &PackSet, today: &Today, running: &dyn Fn(&str) -> bool) {
+pub fn apply(
+    doc: &Document,
+    diags: &mut Vec<Diagnostic>,
+    packs: &PackSet,
+    today: &Today,
+    running: &dyn Fn(&str) -> bool,
+) {
     let mut extra = Vec::new();
     for node in doc.nodes.iter().filter(|n| n.name.value == "waiver") {
         let Some(rule_entry) = node.arg(0) else { continue };

@@ -1,0 +1,190 @@
+//! Streaming output: every format writes each file's part as soon as it is ready, in
+//! discovery order, so memory does not grow with the number of files (SPEC §8).
+//!
+//! A format whose header needs totals (the Markdown counts, `JUnit`'s root counts, SARIF's rule
+//! table before its results) writes its parts to a [`Spill`] (memory up to a small limit,
+//! then a temporary file) and assembles the document at the end: the bytes are the same as
+//! rendering every report at once.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lync_lint_core::baseline::Applied;
+use lync_lint_core::engine::FileReport;
+
+/// A format's writer. [`Writer::part`] is pure (it may run on worker threads); [`Writer::file`]
+/// and [`Writer::finish`] run in discovery order.
+pub trait Writer: Sync {
+    /// The file's rendered part, when it can be made without the run's state.
+    fn part(&self, _r: &FileReport) -> Option<String> {
+        None
+    }
+
+    /// Writes one file's part (`part` is what [`Writer::part`] made of it).
+    ///
+    /// # Errors
+    /// When writing fails.
+    fn file(&mut self, out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()>;
+
+    /// Writes the end of the document.
+    ///
+    /// # Errors
+    /// When writing fails.
+    fn finish(&mut self, out: &mut dyn Write, end: &End<'_>) -> io::Result<()>;
+}
+
+/// What the end of a document may need besides the files.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct End<'a> {
+    /// What the baseline did, when one was applied.
+    pub applied: Option<&'a Applied>,
+}
+
+/// Text kept in memory up to a limit, then in a temporary file (removed when dropped).
+pub struct Spill {
+    mem: Vec<u8>,
+    file: Option<(BufWriter<File>, PathBuf)>,
+    limit: usize,
+}
+
+/// Parts are kept in memory up to this size, then spilled to disk.
+const SPILL_LIMIT: usize = 1 << 20;
+
+impl Default for Spill {
+    fn default() -> Self {
+        Self::with_limit(SPILL_LIMIT)
+    }
+}
+
+impl Spill {
+    /// A spill that moves to disk past `limit` bytes.
+    #[must_use]
+    pub fn with_limit(limit: usize) -> Self {
+        Self { mem: Vec::new(), file: None, limit }
+    }
+
+    /// Whether nothing was written.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.mem.is_empty() && self.file.is_none()
+    }
+
+    /// Appends `s`.
+    ///
+    /// # Errors
+    /// When the temporary file cannot be created or written.
+    pub fn push(&mut self, s: &str) -> io::Result<()> {
+        if let Some((f, _)) = &mut self.file {
+            return f.write_all(s.as_bytes());
+        }
+        self.mem.extend_from_slice(s.as_bytes());
+        if self.mem.len() > self.limit {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let name = format!("lync-lint-{}-{}.part", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+            let path = std::env::temp_dir().join(name);
+            let file = std::fs::OpenOptions::new().read(true).write(true).create_new(true).open(&path)?;
+            let mut w = BufWriter::new(file);
+            w.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some((w, path));
+        }
+        Ok(())
+    }
+
+    /// Copies everything written to `out`.
+    ///
+    /// # Errors
+    /// When reading the temporary file or writing `out` fails.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match &mut self.file {
+            None => out.write_all(&self.mem),
+            Some((w, _)) => {
+                w.flush()?;
+                let f = w.get_mut();
+                f.seek(SeekFrom::Start(0))?;
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = f.read(&mut buf)?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    out.write_all(&buf[..n])?;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        if let Some((_, path)) = self.file.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// `s` with every line but the first indented by `n` spaces: a pretty-printed JSON value
+/// placed after a key at that depth.
+#[must_use]
+pub fn indent_rest(s: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    s.replace('\n', &format!("\n{pad}"))
+}
+
+/// `s` with every line indented by `n` spaces: a pretty-printed JSON value as an array item.
+#[must_use]
+pub fn indent_all(s: &str, n: usize) -> String {
+    format!("{}{}", " ".repeat(n), indent_rest(s, n))
+}
+
+/// A value pretty-printed as `serde_json` does.
+#[must_use]
+pub fn pretty(v: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(v).expect("plain structs of strings and numbers serialize")
+}
+
+/// Runs a writer over `reports` into a string (what a whole-run render is).
+#[must_use]
+pub fn render_all(w: &mut dyn Writer, reports: &[FileReport], end: &End<'_>) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    for r in reports {
+        let part = w.part(r);
+        w.file(&mut out, r, part).expect("writing to memory");
+    }
+    w.finish(&mut out, end).expect("writing to memory");
+    String::from_utf8(out).expect("every renderer writes UTF-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spill_moves_to_disk_and_gives_back_every_byte() {
+        let mut s = Spill::with_limit(10);
+        assert!(s.is_empty());
+        let parts = ["héllo ", "wörld, ", "more than ten bytes\n", "and the rest"];
+        for p in parts {
+            s.push(p).expect("push");
+        }
+        let path = s.file.as_ref().map(|(_, p)| p.clone()).expect("spilled to disk");
+        let mut out = Vec::new();
+        s.copy_to(&mut out).expect("copy");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), parts.concat());
+        drop(s);
+        assert!(!path.exists(), "the temporary file is removed");
+        let mut small = Spill::default();
+        small.push("x").expect("push");
+        let mut out = Vec::new();
+        small.copy_to(&mut out).expect("copy");
+        assert_eq!(out, b"x");
+    }
+
+    #[test]
+    fn indentation() {
+        assert_eq!(indent_rest("{\n  \"a\": 1\n}", 2), "{\n    \"a\": 1\n  }");
+        assert_eq!(indent_all("{\n  \"a\": 1\n}", 4), "    {\n      \"a\": 1\n    }");
+    }
+}
