@@ -90,9 +90,7 @@ fn read_until(out: &mut impl BufRead, stop: impl Fn(&serde_json::Value) -> bool)
         let mut len = 0;
         loop {
             let mut line = String::new();
-            if out.read_line(&mut line).expect("read") == 0 {
-                panic!("the server went away");
-            }
+            assert!(out.read_line(&mut line).expect("read") > 0, "the server went away");
             let line = line.trim();
             if line.is_empty() {
                 break;
@@ -161,7 +159,7 @@ fn main() {
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(".lync.kdl"))
-        .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .max_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
         .expect("a fixture");
     let fixture = std::fs::read_to_string(&largest).expect("fixture");
     let ten_kb = corpus::environment_of_size(3, 10 * 1024).text;
