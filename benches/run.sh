@@ -12,10 +12,15 @@
 #   BENCH_DIR=target/bench      where corpora and results go
 #   BENCH_LOCK=/path/to/lock    run cargo and the measurements under `flock` on this file
 #   PEERS=benches/peers         where gen.py, lync.guard and check_guard.py are
+#   PREV=/path/to/lync-lint     a previous binary, measured beside this one (optional)
+#   FORMAT_SIZES="10000"        corpus sizes for the per-format table (add 100000 to measure
+#                               growth; the 100,000-file corpus is about 70 MB)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SIZES:-"1 1000 10000"}
+FORMAT_SIZES=${FORMAT_SIZES:-"10000"}
+PREV=${PREV:-}
 OUT=${BENCH_DIR:-target/bench}
 PEERS=${PEERS:-benches/peers}
 LOCK=${BENCH_LOCK:-}
@@ -30,7 +35,7 @@ if [[ "${1:-}" != "--measure" ]]; then
         sed -n 's/.*"executable":"\([^"]*parse-[^"]*\)".*/\1/p' | tail -1)
     [[ -x "$BENCH_BIN" ]] || { echo "could not build the parse bench" >&2; exit 2; }
     mkdir -p "$OUT"
-    for n in $SIZES; do
+    for n in $(printf '%s\n' $SIZES $FORMAT_SIZES | sort -nu); do
         [[ -f "$OUT/kdl-$n/expected.txt" ]] || "$BENCH_BIN" write "$OUT/kdl-$n" "$n" >/dev/null
         if [[ -f "$PEERS/gen.py" && ! -d "$OUT/json-$n/json" ]] && command -v python3 >/dev/null; then
             python3 "$PEERS/gen.py" -n "$n" --out "$OUT/json-$n" --formats json >/dev/null
@@ -140,6 +145,10 @@ for n in $SIZES; do
         if [[ -n "$SA" ]]; then
             STARTUP="One file, without the harness (hyperfine -N, median of 100 runs, lower of two alternating rounds): \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
         fi
+        if [[ -n "$PREV" ]]; then
+            startup_pair "$LYNC" check --no-config --color never "$one" -- "$PREV" check --no-config --color never "$one"
+            [[ -n "$SA" ]] && STARTUP="$STARTUP Previous binary, same way: this $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, previous $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms."
+        fi
     fi
 
     # Parse only, single thread, one file at a time (parse calls timed in-process).
@@ -153,6 +162,36 @@ for n in $SIZES; do
 done
 say ""
 [[ -n "${STARTUP:-}" ]] && say "$STARTUP" && say ""
+# Every output format, streamed: time and peak RSS on all cores, this binary and the previous
+# one (PREV) side by side, and cfn-guard's time on the same organizations.
+say "### Every format on all cores (time, peak RSS)"
+say ""
+say "| files | format | check | files/s | peak RSS | previous binary | peak RSS | cfn-guard | cfn-guard / check |"
+say "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+for n in $FORMAT_SIZES; do
+    dir="$OUT/kdl-$n"
+    runs=3
+    ((n >= 100000)) && runs=2
+    gt=""
+    jdir="$OUT/json-$n/json"
+    if [[ -n "$GUARD" && -d "$jdir" ]]; then
+        best_of "$runs" "$GUARD" validate -d "$jdir" -r "$PEERS/lync.guard" -z -o json -S none
+        gt=$BEST
+    fi
+    for f in human concise json sarif github gitlab junit markdown; do
+        best_of "$runs" "$LYNC" check --no-config --color never --format "$f" "$dir"
+        t=$BEST r=$RSS
+        prev="" prss=""
+        if [[ -n "$PREV" ]] && "$PREV" check --help 2>/dev/null | grep -q -- "$f"; then
+            best_of "$runs" "$PREV" check --no-config --color never --format "$f" "$dir"
+            prev=$(ms "$BEST") prss="$((RSS / 1024)) MB"
+        fi
+        g="" gr=""
+        [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$t")
+        say "| $n | $f | $(ms "$t") | $(rate "$n" "$t") | $((r / 1024)) MB | $prev | $prss | $g | $gr |"
+    done
+done
+say ""
 say "### Parse only, single thread (same KDL files, read one at a time; only the parse calls are timed)"
 say ""
 say "| files | bytes | fast parser | MB/s | peak RSS | kdl crate 6.7 | MB/s | peak RSS | fast vs kdl |"
