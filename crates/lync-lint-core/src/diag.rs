@@ -99,6 +99,45 @@ pub struct Diagnostic {
     /// For a finding: the users its needs concern (the largest `users=` among its evidence
     /// nodes that are needs); `None`: the whole organization.
     pub need_users: Option<u64>,
+    /// The safe fix of this diagnostic (SPEC §7.1), applied by `--fix` and offered by the
+    /// language server; `None` when there is none. Its spans point into the same text.
+    pub fix: Option<Fix>,
+}
+
+/// One replacement of the bytes `span` with `text` (an insertion when `span` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    /// The bytes replaced.
+    pub span: Span,
+    /// What replaces them.
+    pub text: String,
+}
+
+impl Edit {
+    /// Replaces `span` with `text`.
+    #[must_use]
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Self { span, text: text.into() }
+    }
+}
+
+/// A safe fix: edits that cannot change what the user meant (SPEC §7.1). `crate::fix`
+/// applies them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for people: ``Replace with `call-park` ``.
+    pub title: String,
+    /// The edits, in any order, never overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// Replaces `span` with `text`, titled ``Replace with `TEXT` ``.
+    #[must_use]
+    pub fn replace(span: Span, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Self { title: format!("Replace with `{text}`"), edits: vec![Edit::new(span, text)] }
+    }
 }
 
 impl Diagnostic {
@@ -118,6 +157,7 @@ impl Diagnostic {
             waived: None,
             node_path: None,
             need_users: None,
+            fix: None,
         }
     }
 
@@ -146,6 +186,13 @@ impl Diagnostic {
     #[must_use]
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+
+    /// Sets the fix, or removes it when `fix` is `None`.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
         self
     }
 
@@ -212,4 +259,14 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// [`did_you_mean`]'s suggestion when it is the only candidate that close: what a fix may
+/// rename to (SPEC §7.1). `None` when no candidate is close, or two are equally close.
+#[must_use]
+pub fn sole_suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let best = did_you_mean(name, candidates.clone())?;
+    let distance = strsim::levenshtein(name, best);
+    let ties = candidates.into_iter().filter(|c| *c != best && strsim::levenshtein(name, c) == distance).count();
+    (ties == 0).then_some(best)
 }

@@ -12,9 +12,9 @@ use crate::eval::{self, Evidence};
 use crate::hybrid::Hybrid;
 use crate::kql::Index;
 use crate::pack::{Decision, PackSet};
-use crate::select::CodeSelection;
 use crate::parse::{Explain, SyntaxError};
 use crate::policy::Policy;
+use crate::select::CodeSelection;
 use crate::vocab::{NodeDecl, Vocabulary};
 use crate::waiver::Today;
 
@@ -335,6 +335,7 @@ fn finding<'a>(
         waived: None,
         node_path: first.and_then(|ev| node_path(&doc.nodes, &vocab.nodes, ev.node)),
         need_users: need_users(&evidence, doc, vocab),
+        fix: None,
     })
 }
 

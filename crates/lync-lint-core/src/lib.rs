@@ -11,7 +11,8 @@
 //! doc      spans and the document model         text     line index (lines, columns, UTF-16)
 //! diag     diagnostics, severities               parse    the KDL v2 parser
 //! kql      the KDL Query Language                source   reading files (bounded)
-//! read     decoding helpers for pack files       vocab    vocabularies (what a file may say)
+//! read     decoding helpers for pack files       fix      safe fixes: applying edits, KDL v1 -> v2
+//! vocab    vocabularies (what a file may say)
 //! schema   validating a file against them        policy   policy files and conditions
 //! pack     loading packs                          eval     evaluating conditions (evidence)
 //! waiver   waivers                                baseline baselines
@@ -27,6 +28,7 @@ pub mod diag;
 pub mod doc;
 pub mod engine;
 pub(crate) mod eval;
+pub mod fix;
 pub mod hybrid;
 pub mod kql;
 pub mod pack;

@@ -2,20 +2,50 @@
 //!
 //! Produces `schema::*` diagnostics with a span on the offending token. It only reads the
 //! vocabulary; it knows nothing about any particular pack.
+//!
+//! It also attaches the safe fixes of SPEC §7.1 to the diagnostics that have one (see
+//! `crate::fix`): a rename to the one close name or choice, and `#true`/`#false` for a string
+//! boolean. A rename is offered only when it leaves no new problem that has no fix of its own
+//! (the renamed node's entries and children, a duplicate, users beyond the organization's).
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, Fix, did_you_mean, sole_suggestion};
 use crate::doc::{Document, Entry, Node, Value};
+use crate::fix::string_like;
 use crate::vocab::{NodeDecl, Role, ValueDecl, ValueType, Vocabulary, is_date};
 
 /// Validates `doc`; an empty result means the file's needs are known.
 #[must_use]
 pub fn validate(doc: &Document, vocab: &Vocabulary) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_siblings(&doc.nodes, &vocab.nodes, None, vocab, &mut out);
-    if let Some(total) = total_users(doc, vocab) {
+    let ctx = Ctx { doc, vocab, total: total_users(doc, vocab) };
+    check_siblings(&doc.nodes, &vocab.nodes, None, &ctx, &mut out);
+    if let Some(total) = ctx.total {
         check_need_users(&doc.nodes, &vocab.nodes, total, &mut out);
     }
     out
+}
+
+/// What every check of one document may consult.
+struct Ctx<'a> {
+    doc: &'a Document,
+    vocab: &'a Vocabulary,
+    /// The organization's size, when the file gives it.
+    total: Option<i128>,
+}
+
+impl Ctx<'_> {
+    /// Whether the file would still be free of users beyond the organization's if a fix made
+    /// `value` the organization's size (when the file gives none yet).
+    fn total_ok(&self, value: &Value) -> bool {
+        match (self.total, value) {
+            (None, Value::Integer(total)) => {
+                let mut scratch = Vec::new();
+                check_need_users(&self.doc.nodes, &self.vocab.nodes, *total, &mut scratch);
+                scratch.is_empty()
+            }
+            _ => true,
+        }
+    }
 }
 
 /// The organization's size: the value of the top-level property the vocabulary declares with
@@ -47,34 +77,46 @@ pub fn need_users(node: &Node, decl: &NodeDecl) -> Option<Option<i128>> {
 fn check_need_users(nodes: &[Node], decls: &[NodeDecl], total: i128, out: &mut Vec<Diagnostic>) {
     for node in nodes {
         let Some(decl) = decls.iter().find(|d| d.name == node.name.value) else { continue };
-        if let Some(Some(users)) = need_users(node, decl).filter(|u| u.is_some_and(|u| u > total)) {
-            let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers)).map_or("users", |p| p.name.as_str());
-            let span = node.prop(prop).map_or(node.name.span, |e| e.value_span);
-            out.push(
-                Diagnostic::error(crate::codes::VALUE, format!("`{prop}={users}` is more than the organization's {total} users"))
-                    .with_label(span, format!("more than {total}"))
-                    .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
-            );
-        }
-        check_need_users(node.children(), &decl.children, total, out);
+        check_need_users_of(node, decl, total, out);
     }
+}
+
+/// [`check_need_users`] for one node, declared by `decl`, and its children.
+fn check_need_users_of(node: &Node, decl: &NodeDecl, total: i128, out: &mut Vec<Diagnostic>) {
+    if let Some(Some(users)) = need_users(node, decl).filter(|u| u.is_some_and(|u| u > total)) {
+        let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers)).map_or("users", |p| p.name.as_str());
+        let span = node.prop(prop).map_or(node.name.span, |e| e.value_span);
+        out.push(
+            Diagnostic::error(crate::codes::VALUE, format!("`{prop}={users}` is more than the organization's {total} users"))
+                .with_label(span, format!("more than {total}"))
+                .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
+        );
+    }
+    check_need_users(node.children(), &decl.children, total, out);
 }
 
 fn check_siblings(
     nodes: &[Node],
     decls: &[NodeDecl],
     parent: Option<&NodeDecl>,
-    vocab: &Vocabulary,
+    ctx: &Ctx<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     // At most one entry per declared name (duplicates are not added): a short list.
     let mut seen: Vec<(&str, &Node)> = Vec::new();
+    // The names unknown nodes are renamed to by their fixes.
+    let mut renamed: Vec<&str> = Vec::new();
     for node in nodes {
         let name = node.name.value.as_str();
         // The engine's own nodes (`waiver`) are known at the top level of every file.
         let core = if parent.is_none() { crate::vocab::engine_decls() } else { &[] };
         let Some(decl) = decls.iter().chain(core).find(|d| d.name == name) else {
-            out.push(unknown_node(node, decls, parent, vocab));
+            let mut d = unknown_node(node, decls, parent, ctx.vocab);
+            if let Some((to, fix)) = rename_node(node, nodes, decls, parent.is_none(), &renamed, ctx) {
+                renamed.push(to);
+                d = d.with_fix(Some(fix));
+            }
+            out.push(d);
             continue;
         };
         if !decl.repeat {
@@ -89,9 +131,53 @@ fn check_siblings(
             }
             seen.push((name, node));
         }
-        check_entries(node, decl, out);
-        check_siblings(node.children(), &decl.children, Some(decl), vocab, out);
+        check_entries(node, decl, parent.is_none(), ctx, out);
+        check_siblings(node.children(), &decl.children, Some(decl), ctx, out);
     }
+}
+
+/// The fix of an unknown node: the rename to the one close name among `decls`, when the node
+/// is fine under that name (what is not has fixes of its own) and the name is free among its
+/// `siblings` (or may repeat). `renamed`: names already taken by earlier renames.
+fn rename_node<'d>(
+    node: &Node,
+    siblings: &[Node],
+    decls: &'d [NodeDecl],
+    top: bool,
+    renamed: &[&str],
+    ctx: &Ctx<'_>,
+) -> Option<(&'d str, Fix)> {
+    let to = sole_suggestion(&node.name.value, decls.iter().map(|d| d.name.as_str()))?;
+    let decl = decls.iter().find(|d| d.name == to)?;
+    let taken = siblings.iter().any(|n| n.name.value == to) || renamed.contains(&to);
+    if taken && !decl.repeat {
+        return None;
+    }
+    let mut scratch = Vec::new();
+    check_entries(node, decl, top, ctx, &mut scratch);
+    check_siblings(node.children(), &decl.children, Some(decl), ctx, &mut scratch);
+    if let Some(total) = ctx.total {
+        check_need_users_of(node, decl, total, &mut scratch);
+    }
+    if scratch.iter().any(|d| d.fix.is_none()) || (top && !defines_total_ok(node, decl, ctx)) {
+        return None;
+    }
+    Some((to, Fix::replace(node.name.span, string_like(is_bare(&node.name.value, node.name.span), to))))
+}
+
+/// Whether the token at `span` holding the string `value` was written bare: a quoted or raw
+/// string is always longer than its value (quotes, and escapes longer than what they stand for).
+fn is_bare(value: &str, span: crate::doc::Span) -> bool {
+    span.len() == value.len()
+}
+
+/// Whether `node`, declared by `decl` at the top level, leaves the file free of users beyond
+/// the organization's if it gives the organization's size.
+fn defines_total_ok(node: &Node, decl: &NodeDecl, ctx: &Ctx<'_>) -> bool {
+    decl.props
+        .iter()
+        .filter(|p| p.role == Some(Role::TotalUsers))
+        .all(|p| node.prop(&p.name).is_none_or(|e| ctx.total_ok(&e.value)))
 }
 
 fn unknown_node(node: &Node, decls: &[NodeDecl], parent: Option<&NodeDecl>, vocab: &Vocabulary) -> Diagnostic {
@@ -116,7 +202,8 @@ fn unknown_node(node: &Node, decls: &[NodeDecl], parent: Option<&NodeDecl>, voca
         .with_help_opt(help)
 }
 
-fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
+/// Checks the arguments and properties of `node`, declared by `decl` (`top`: at the top level).
+fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let args: Vec<&Entry> = node.args().collect();
     let mut i = 0;
     for a in &decl.args {
@@ -150,11 +237,17 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
                 })),
         );
     }
+    // The names unknown properties are renamed to by their fixes.
+    let mut renamed: Vec<&str> = Vec::new();
     for p in node.props() {
         let Some(pname) = &p.name else { continue };
         if let Some(pd) = decl.prop(&pname.value) {
             check_value(node, decl, p, pd, out);
         } else {
+            let fix = rename_prop(node, decl, p, top, &renamed, ctx);
+            if let Some((to, _)) = &fix {
+                renamed.push(to);
+            }
             {
                 let help = did_you_mean(&pname.value, decl.props.iter().map(|d| d.name.as_str()))
                     .map(|s| format!("did you mean `{s}`?"))
@@ -172,7 +265,8 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
                         format!("unknown property `{}` on `{}`", pname.value, node.name.value),
                     )
                     .with_label(pname.span, "not in the vocabulary")
-                    .with_help_opt(help),
+                    .with_help_opt(help)
+                    .with_fix(fix.map(|(_, f)| f)),
                 );
             }
         }
@@ -189,6 +283,36 @@ fn check_entries(node: &Node, decl: &NodeDecl, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The fix of an unknown property `p` of `node`: the rename to the one close property name of
+/// `decl`, when `node` does not give that property already (nor an earlier rename, in
+/// `renamed`) and its value is fine there (or has a fix of its own).
+fn rename_prop<'d>(
+    node: &Node,
+    decl: &'d NodeDecl,
+    p: &Entry,
+    top: bool,
+    renamed: &[&str],
+    ctx: &Ctx<'_>,
+) -> Option<(&'d str, Fix)> {
+    let name = p.name.as_ref()?;
+    let to = sole_suggestion(&name.value, decl.props.iter().map(|d| d.name.as_str()))?;
+    let pd = decl.prop(to)?;
+    if node.prop(to).is_some() || renamed.contains(&to) {
+        return None;
+    }
+    let mut scratch = Vec::new();
+    check_value(node, decl, p, pd, &mut scratch);
+    let users_ok = match (pd.role, &p.value) {
+        (Some(Role::NeedUsers), Value::Integer(users)) => ctx.total.is_none_or(|total| *users <= total),
+        (Some(Role::TotalUsers), value) if top => ctx.total_ok(value),
+        _ => true,
+    };
+    if !users_ok || scratch.iter().any(|d| d.fix.is_none()) {
+        return None;
+    }
+    Some((to, Fix::replace(name.span, string_like(is_bare(&name.value, name.span), to))))
 }
 
 fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
@@ -212,9 +336,12 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
             | (ValueType::Boolean, Value::Bool(_))
     );
     if !type_ok {
+        let mut fix = None;
         let help = match (&entry.value, decl_value.ty) {
             (Value::String(s), ValueType::Boolean) if matches!(s.as_str(), "yes" | "true" | "no" | "false") => {
-                Some(format!("write `#{}`", if matches!(s.as_str(), "yes" | "true") { "true" } else { "false" }))
+                let keyword = if matches!(s.as_str(), "yes" | "true") { "#true" } else { "#false" };
+                fix = Some(Fix::replace(entry.value_span, keyword));
+                Some(format!("write `{keyword}`"))
             }
             (Value::String(s), ValueType::Integer) if s.parse::<i128>().is_ok() => {
                 Some(format!("write `{s}` without quotes"))
@@ -227,7 +354,8 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
                     entry.value_span,
                     format!("expected {}, found {}", decl_value.ty.as_str(), entry.value.type_name()),
                 )
-                .with_help_opt(help.or_else(|| Some(format!("{}: {}", decl_value.name, decl_value.description)))),
+                .with_help_opt(help.or_else(|| Some(format!("{}: {}", decl_value.name, decl_value.description))))
+                .with_fix(fix),
         );
         return;
     }
@@ -263,10 +391,13 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
         };
         let help =
             did_you_mean(s, d.choices.iter().map(|c| c.value.as_str())).map(|c| format!("did you mean `\"{c}\"`?"));
+        let fix = sole_suggestion(s, d.choices.iter().map(|c| c.value.as_str()))
+            .map(|c| Fix::replace(e.value_span, string_like(is_bare(s, e.value_span), c)));
         out.push(
             Diagnostic::error(crate::codes::VALUE, format!("{} must be {expected}", what()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
-                .with_help_opt(help),
+                .with_help_opt(help)
+                .with_fix(fix),
         );
         return;
     }
