@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub(crate) mod discover;
 pub(crate) mod explain;
+pub mod fix;
 pub(crate) mod lsp;
 pub mod packs;
 pub(crate) mod packtest_report;

@@ -5,12 +5,13 @@ mod authoring;
 mod cli;
 mod common;
 mod config;
-mod flags;
 /// The benchmark's corpus generator (and its random numbers), shared by tests.
 #[path = "../benches/corpus/mod.rs"]
 #[allow(dead_code)]
 mod corpus;
 mod docs;
+mod fix;
+mod flags;
 mod fuzz_replay;
 mod hostile;
 mod hybrid;

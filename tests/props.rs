@@ -128,7 +128,7 @@ const TOKENS: &[&str] = &[
 ];
 
 /// Text made of [`TOKENS`], of arbitrary characters, or of arbitrary strings.
-fn kdlish() -> impl Strategy<Value = String> {
+pub(crate) fn kdlish() -> impl Strategy<Value = String> {
     let token = prop_oneof![
         6 => pick(TOKENS).prop_map(str::to_owned),
         1 => any::<char>().prop_map(String::from),
@@ -334,7 +334,7 @@ fn layout() -> impl Strategy<Value = Layout> {
 
 /// An environment file built from the vocabulary: mostly valid, with findings, multi-byte
 /// characters, tabs and mixed line endings.
-fn environment() -> impl Strategy<Value = String> {
+pub(crate) fn environment() -> impl Strategy<Value = String> {
     (prop::collection::vec(item(), 0..8), prop::collection::vec(layout(), 1..16)).prop_map(|(items, layouts)| {
         let items: Vec<Vec<String>> = unique(items.into_iter().map(Lines).collect()).into_iter().map(|l| l.0).collect();
         let mut out = String::new();
@@ -413,7 +413,7 @@ fn mutate(text: &str, edits: &[Edit]) -> String {
 }
 
 /// A generated environment, left as it is or mutated (about half the time).
-fn mutated_environment() -> impl Strategy<Value = String> {
+pub(crate) fn mutated_environment() -> impl Strategy<Value = String> {
     (environment(), prop::collection::vec(edit(), 0..4), any::<bool>())
         .prop_map(|(text, edits, keep)| if keep { text } else { mutate(&text, &edits) })
 }
