@@ -162,6 +162,66 @@ fn did_you_mean_quick_fix_replaces_the_name() {
     assert_eq!(codes(&after), ["enterprise-voice/pbx-replacement", "control/full-policy-control"]);
 }
 
+/// The code actions for `range` of `uri`, of the kinds in `only` (`None`: all).
+fn code_actions(c: &mut Client, uri: &str, range: &Value, only: Option<&[&str]>) -> Vec<Value> {
+    let mut context = json!({ "diagnostics": [] });
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": range, "context": context }),
+    );
+    r["result"].as_array().cloned().unwrap_or_default()
+}
+
+fn kinds(actions: &[Value]) -> Vec<&str> {
+    actions.iter().filter_map(|a| a["kind"].as_str()).collect()
+}
+
+#[test]
+fn fix_all_applies_every_safe_fix_as_check_fix_does() {
+    let dir = project();
+    let (mut c, init) = Client::initialized(dir.path(), &[], json!({}));
+    let advertised = &init["capabilities"]["codeActionProvider"]["codeActionKinds"];
+    assert_eq!(advertised, &json!(["quickfix", "source.fixAll", "source.fixAll.lync-lint"]));
+    // A KDL v1 keyword (so the file does not parse), then a misspelling, a string boolean and
+    // a value with one close match it uncovers; and one mistake without a fix.
+    let text = "voice {\r\n    pbx-replacment true // keep\r\n    call-park \"yes\"\r\n    wat #true\r\n}\r\nmanagement {\r\n    policies \"ful\"\r\n}\r\n";
+    let uri = c.open(&dir.path().join("env.lync.kdl"), text);
+    assert_eq!(codes(&c.diagnostics(&uri, Some(1))), ["kdl::syntax"]);
+    let start = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    assert!(!kinds(&code_actions(&mut c, &uri, &start, Some(&["quickfix"]))).contains(&"source.fixAll.lync-lint"));
+    for only in [None, Some(&["source"][..]), Some(&["source.fixAll"][..])] {
+        let actions = code_actions(&mut c, &uri, &start, only);
+        assert!(kinds(&actions).contains(&"source.fixAll.lync-lint"), "{only:?}: {actions:#?}");
+    }
+    let actions = code_actions(&mut c, &uri, &start, Some(&["source.fixAll"]));
+    let [fix_all] = actions.as_slice() else { panic!("one action: {actions:#?}") };
+    assert_eq!(fix_all["title"], "Fix all 4 problems (lync-lint safe fixes)");
+    let fixed = apply(text, &fix_all["edit"], &uri);
+    let expected = "voice {\r\n    pbx-replacement #true // keep\r\n    call-park #true\r\n    wat #true\r\n}\r\nmanagement {\r\n    policies \"full\"\r\n}\r\n";
+    assert_eq!(fixed, expected);
+    c.change(&uri, 2, &fixed);
+    assert_eq!(codes(&c.diagnostics(&uri, Some(2))), ["schema::unknown-node"], "`wat` has no fix");
+    assert_eq!(
+        code_actions(&mut c, &uri, &start, Some(&["source.fixAll"])),
+        Vec::<Value>::new(),
+        "nothing left to fix"
+    );
+}
+
+#[test]
+fn a_kdl_v1_file_gets_a_quick_fix_that_rewrites_it() {
+    let dir = project();
+    let (mut c, _) = Client::initialized(dir.path(), &[], json!({}));
+    let text = "voice {\n    call-park true\n}\nsite r\"HQ\" country=\"US\"\n";
+    let uri = c.open(&dir.path().join("env.lync.kdl"), text);
+    let diags = c.diagnostics(&uri, Some(1));
+    let fixed = quick_fix(&mut c, &uri, text, find(&diags, "kdl::syntax"), "Rewrite as KDL v2");
+    assert_eq!(fixed, "voice {\n    call-park #true\n}\nsite #\"HQ\"# country=\"US\"\n");
+}
+
 #[test]
 fn configuration_changes_relint_open_documents() {
     let dir = project();

@@ -82,7 +82,7 @@ impl<W: Write> Server<W> {
                 "textDocumentSync": { "openClose": true, "change": 1, "save": { "includeText": false } },
                 "hoverProvider": true,
                 "completionProvider": { "triggerCharacters": ["=", "\""] },
-                "codeActionProvider": { "codeActionKinds": [CodeActionKind::QUICKFIX] },
+                "codeActionProvider": { "codeActionKinds": [CodeActionKind::QUICKFIX, CodeActionKind::SOURCE_FIX_ALL, super::actions::FIX_ALL] },
                 "documentSymbolProvider": true,
                 "definitionProvider": true,
                 "codeLensProvider": { "resolveProvider": false },
@@ -117,20 +117,39 @@ impl<W: Write> Server<W> {
         to_value(&items)
     }
 
-    /// Quick fixes, from the diagnostics of the current version only (spans of an older
-    /// version would edit the wrong text; the client asks again after the next publish).
-    /// The client's `context.diagnostics` are not needed, so they are not parsed.
+    /// Quick fixes, and the `source.fixAll` action of an environment file, from the
+    /// diagnostics of the current version only (spans of an older version would edit the
+    /// wrong text; the client asks again after the next publish). `context.only` filters by
+    /// kind, hierarchically (`source` includes `source.fixAll.lync-lint`). The client's
+    /// `context.diagnostics` are not needed, so they are not parsed.
     fn code_action(&self, p: &CodeActionRequest) -> Result<Value, Failure> {
         let doc = self.doc(&p.text_document.uri)?;
         let only = p.context.as_ref().and_then(|c| c.only.as_ref());
-        let wanted = only.is_none_or(|only| only.iter().any(|k| k.starts_with("quickfix") || k.is_empty()));
-        if !wanted || doc.checked != Some(doc.version) {
+        let wanted = |kind: &str| {
+            only.is_none_or(|only| {
+                only.iter().any(|k| {
+                    k.is_empty() || kind == k || kind.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with('.'))
+                })
+            })
+        };
+        if doc.checked != Some(doc.version) {
             return Ok(json!([]));
         }
         let lines = Lines::new(&doc.text, self.encoding);
-        let range = lines.span(p.range);
         let uri = p.text_document.uri.as_str();
-        let actions = super::actions::actions(&self.ws.packs, uri, &doc.text, &doc.diagnostics, range, &lines);
+        let mut actions = Vec::new();
+        if wanted(CodeActionKind::QUICKFIX.as_str()) {
+            let range = lines.span(p.range);
+            actions = super::actions::actions(&self.ws.packs, uri, &doc.text, &doc.diagnostics, range, &lines);
+        }
+        if wanted(super::actions::FIX_ALL) && doc.kind == super::workspace::Kind::Environment {
+            let name = doc.path.as_ref().map_or_else(|| uri.to_owned(), |p| p.display().to_string());
+            let check = |text: &str| {
+                let file = lync_lint_core::diag::SourceFile::new(name.clone(), text);
+                lync_lint_core::engine::check(file, &self.ws.packs, &self.ws.options).diagnostics
+            };
+            actions.extend(super::actions::fix_all(uri, &doc.text, &doc.diagnostics, &lines, check));
+        }
         to_value(&actions)
     }
 }
