@@ -248,25 +248,33 @@ pub struct FileDiagnostics {
 /// The closest candidate to `name` by edit distance, if it is close enough to be a typo.
 #[must_use]
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let len = name.chars().count();
-    let limit = (len / 3).max(2);
-    candidates
-        .into_iter()
-        // Names whose lengths differ by more than the limit cannot be close; skipping them
-        // keeps a huge misspelled name from costing a full edit distance per candidate.
-        .filter(|c| c.chars().count().abs_diff(len) <= limit)
-        .map(|c| (strsim::levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    closest(name, candidates).map(|(c, _)| c)
 }
 
 /// [`did_you_mean`]'s suggestion when it is the only candidate that close: what a fix may
 /// rename to (SPEC §7.1). `None` when no candidate is close, or two are equally close.
 #[must_use]
-pub fn sole_suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<&'a str> {
-    let best = did_you_mean(name, candidates.clone())?;
-    let distance = strsim::levenshtein(name, best);
-    let ties = candidates.into_iter().filter(|c| *c != best && strsim::levenshtein(name, c) == distance).count();
-    (ties == 0).then_some(best)
+pub fn sole_suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest(name, candidates).filter(|(_, sole)| *sole).map(|(c, _)| c)
+}
+
+/// The first closest candidate within the typo limit ([`did_you_mean`]'s), and whether no
+/// other candidate is as close ([`sole_suggestion`]); one pass over the candidates.
+#[must_use]
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<(&'a str, bool)> {
+    let len = name.chars().count();
+    let limit = (len / 3).max(2);
+    let mut best: Option<(usize, &str, bool)> = None;
+    // Names whose lengths differ by more than the limit cannot be close; skipping them keeps
+    // a huge misspelled name from costing a full edit distance per candidate.
+    for c in candidates.into_iter().filter(|c| c.chars().count().abs_diff(len) <= limit) {
+        let d = strsim::levenshtein(name, c);
+        best = match best {
+            _ if d > limit => best,
+            Some((b, first, _)) if d == b && first != c => Some((b, first, false)),
+            Some((b, ..)) if d >= b => best,
+            _ => Some((d, c, true)),
+        };
+    }
+    best.map(|(_, c, sole)| (c, sole))
 }

@@ -8,7 +8,9 @@
 //! boolean. A rename is offered only when it leaves no new problem that has no fix of its own
 //! (the renamed node's entries and children, a duplicate, users beyond the organization's).
 
-use crate::diag::{Diagnostic, Fix, did_you_mean, sole_suggestion};
+use std::collections::HashSet;
+
+use crate::diag::{Diagnostic, Fix, closest};
 use crate::doc::{Document, Entry, Node, Value};
 use crate::fix::string_like;
 use crate::vocab::{NodeDecl, Role, ValueDecl, ValueType, Vocabulary, is_date};
@@ -104,17 +106,29 @@ fn check_siblings(
 ) {
     // At most one entry per declared name (duplicates are not added): a short list.
     let mut seen: Vec<(&str, &Node)> = Vec::new();
-    // The names unknown nodes are renamed to by their fixes.
-    let mut renamed: Vec<&str> = Vec::new();
+    // The names of `nodes`, gathered when a rename needs them, and the names that may not
+    // repeat that a rename was tried to (a second rename to one would make a duplicate): a
+    // file of many misspellings costs one lookup each.
+    let mut names: Option<HashSet<&str>> = None;
+    let mut tried: Vec<&str> = Vec::new();
     for node in nodes {
         let name = node.name.value.as_str();
         // The engine's own nodes (`waiver`) are known at the top level of every file.
         let core = if parent.is_none() { crate::vocab::engine_decls() } else { &[] };
         let Some(decl) = decls.iter().chain(core).find(|d| d.name == name) else {
-            let mut d = unknown_node(node, decls, parent, ctx.vocab);
-            if let Some((to, fix)) = rename_node(node, nodes, decls, parent.is_none(), &renamed, ctx) {
-                renamed.push(to);
-                d = d.with_fix(Some(fix));
+            let guess = closest(name, decls.iter().map(|d| d.name.as_str()));
+            let mut d = unknown_node(node, decls, guess.map(|(s, _)| s), parent, ctx.vocab);
+            let to = guess.filter(|(_, sole)| *sole).and_then(|(s, _)| decls.iter().find(|d| d.name == s));
+            if let Some(to) = to {
+                let free = to.repeat || {
+                    let names = names.get_or_insert_with(|| nodes.iter().map(|n| n.name.value.as_str()).collect());
+                    let free = !names.contains(to.name.as_str()) && !tried.contains(&to.name.as_str());
+                    tried.push(&to.name);
+                    free
+                };
+                if free {
+                    d = d.with_fix(rename_node(node, to, parent.is_none(), ctx));
+                }
             }
             out.push(d);
             continue;
@@ -136,23 +150,9 @@ fn check_siblings(
     }
 }
 
-/// The fix of an unknown node: the rename to the one close name among `decls`, when the node
-/// is fine under that name (what is not has fixes of its own) and the name is free among its
-/// `siblings` (or may repeat). `renamed`: names already taken by earlier renames.
-fn rename_node<'d>(
-    node: &Node,
-    siblings: &[Node],
-    decls: &'d [NodeDecl],
-    top: bool,
-    renamed: &[&str],
-    ctx: &Ctx<'_>,
-) -> Option<(&'d str, Fix)> {
-    let to = sole_suggestion(&node.name.value, decls.iter().map(|d| d.name.as_str()))?;
-    let decl = decls.iter().find(|d| d.name == to)?;
-    let taken = siblings.iter().any(|n| n.name.value == to) || renamed.contains(&to);
-    if taken && !decl.repeat {
-        return None;
-    }
+/// The fix of an unknown node: the rename to `decl`'s name (the one close name), when the
+/// node is fine under that name (what is not has fixes of its own).
+fn rename_node(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>) -> Option<Fix> {
     let mut scratch = Vec::new();
     check_entries(node, decl, top, ctx, &mut scratch);
     check_siblings(node.children(), &decl.children, Some(decl), ctx, &mut scratch);
@@ -162,7 +162,7 @@ fn rename_node<'d>(
     if scratch.iter().any(|d| d.fix.is_none()) || (top && !defines_total_ok(node, decl, ctx)) {
         return None;
     }
-    Some((to, Fix::replace(node.name.span, string_like(is_bare(&node.name.value, node.name.span), to))))
+    Some(Fix::replace(node.name.span, string_like(is_bare(&node.name.value, node.name.span), &decl.name)))
 }
 
 /// Whether the token at `span` holding the string `value` was written bare: a quoted or raw
@@ -180,12 +180,19 @@ fn defines_total_ok(node: &Node, decl: &NodeDecl, ctx: &Ctx<'_>) -> bool {
         .all(|p| node.prop(&p.name).is_none_or(|e| ctx.total_ok(&e.value)))
 }
 
-fn unknown_node(node: &Node, decls: &[NodeDecl], parent: Option<&NodeDecl>, vocab: &Vocabulary) -> Diagnostic {
+/// `guess`: the closest name among `decls`, if any is close.
+fn unknown_node(
+    node: &Node,
+    decls: &[NodeDecl],
+    guess: Option<&str>,
+    parent: Option<&NodeDecl>,
+    vocab: &Vocabulary,
+) -> Diagnostic {
     let name = &node.name.value;
     let place = parent.map_or_else(|| "at the top level".to_owned(), |p| format!("in `{}`", p.name));
     let help = if decls.is_empty() {
         parent.map(|p| format!("`{}` takes no children", p.name))
-    } else if let Some(s) = did_you_mean(name, decls.iter().map(|d| d.name.as_str())) {
+    } else if let Some(s) = guess {
         Some(format!("did you mean `{s}`?"))
     } else if let Some((path, _)) = vocab.all().into_iter().find(|(_, d)| &d.name == name) {
         Some(if path.is_empty() {
@@ -237,28 +244,28 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
                 })),
         );
     }
-    // The names unknown properties are renamed to by their fixes.
-    let mut renamed: Vec<&str> = Vec::new();
+    // The names a rename was tried to: a second rename to one would give it twice.
+    let mut tried: Vec<&str> = Vec::new();
     for p in node.props() {
         let Some(pname) = &p.name else { continue };
         if let Some(pd) = decl.prop(&pname.value) {
             check_value(node, decl, p, pd, out);
         } else {
-            let fix = rename_prop(node, decl, p, top, &renamed, ctx);
-            if let Some((to, _)) = &fix {
-                renamed.push(to);
-            }
+            let guess = closest(&pname.value, decl.props.iter().map(|d| d.name.as_str()));
+            let to = guess.filter(|(_, sole)| *sole).and_then(|(s, _)| decl.prop(s));
+            let fix = to.filter(|to| !tried.contains(&to.name.as_str())).and_then(|to| {
+                tried.push(&to.name);
+                rename_prop(node, decl, p, to, top, ctx)
+            });
             {
-                let help = did_you_mean(&pname.value, decl.props.iter().map(|d| d.name.as_str()))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| {
-                        if decl.props.is_empty() {
-                            Some(format!("`{}` takes no properties", decl.name))
-                        } else {
-                            let names: Vec<String> = decl.props.iter().map(|d| format!("`{}`", d.name)).collect();
-                            Some(format!("properties of `{}`: {}", decl.name, names.join(", ")))
-                        }
-                    });
+                let help = guess.map(|(s, _)| format!("did you mean `{s}`?")).or_else(|| {
+                    if decl.props.is_empty() {
+                        Some(format!("`{}` takes no properties", decl.name))
+                    } else {
+                        let names: Vec<String> = decl.props.iter().map(|d| format!("`{}`", d.name)).collect();
+                        Some(format!("properties of `{}`: {}", decl.name, names.join(", ")))
+                    }
+                });
                 out.push(
                     Diagnostic::error(
                         crate::codes::UNKNOWN_PROPERTY,
@@ -266,7 +273,7 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
                     )
                     .with_label(pname.span, "not in the vocabulary")
                     .with_help_opt(help)
-                    .with_fix(fix.map(|(_, f)| f)),
+                    .with_fix(fix),
                 );
             }
         }
@@ -285,21 +292,12 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
     }
 }
 
-/// The fix of an unknown property `p` of `node`: the rename to the one close property name of
-/// `decl`, when `node` does not give that property already (nor an earlier rename, in
-/// `renamed`) and its value is fine there (or has a fix of its own).
-fn rename_prop<'d>(
-    node: &Node,
-    decl: &'d NodeDecl,
-    p: &Entry,
-    top: bool,
-    renamed: &[&str],
-    ctx: &Ctx<'_>,
-) -> Option<(&'d str, Fix)> {
+/// The fix of an unknown property `p` of `node`: the rename to `pd`'s name (the one close
+/// property name of `decl`), when `node` does not give that property already and `p`'s value
+/// is fine there (or has a fix of its own).
+fn rename_prop(node: &Node, decl: &NodeDecl, p: &Entry, pd: &ValueDecl, top: bool, ctx: &Ctx<'_>) -> Option<Fix> {
     let name = p.name.as_ref()?;
-    let to = sole_suggestion(&name.value, decl.props.iter().map(|d| d.name.as_str()))?;
-    let pd = decl.prop(to)?;
-    if node.prop(to).is_some() || renamed.contains(&to) {
+    if node.prop(&pd.name).is_some() {
         return None;
     }
     let mut scratch = Vec::new();
@@ -312,7 +310,7 @@ fn rename_prop<'d>(
     if !users_ok || scratch.iter().any(|d| d.fix.is_none()) {
         return None;
     }
-    Some((to, Fix::replace(name.span, string_like(is_bare(&name.value, name.span), to))))
+    Some(Fix::replace(name.span, string_like(is_bare(&name.value, name.span), &pd.name)))
 }
 
 fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
@@ -389,10 +387,11 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
             [init @ .., last] => format!("{} or {last}", init.join(", ")),
             [] => String::new(),
         };
-        let help =
-            did_you_mean(s, d.choices.iter().map(|c| c.value.as_str())).map(|c| format!("did you mean `\"{c}\"`?"));
-        let fix = sole_suggestion(s, d.choices.iter().map(|c| c.value.as_str()))
-            .map(|c| Fix::replace(e.value_span, string_like(is_bare(s, e.value_span), c)));
+        let guess = closest(s, d.choices.iter().map(|c| c.value.as_str()));
+        let help = guess.map(|(c, _)| format!("did you mean `\"{c}\"`?"));
+        let fix = guess
+            .filter(|(_, sole)| *sole)
+            .map(|(c, _)| Fix::replace(e.value_span, string_like(is_bare(s, e.value_span), c)));
         out.push(
             Diagnostic::error(crate::codes::VALUE, format!("{} must be {expected}", what()))
                 .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
