@@ -26,7 +26,11 @@ use lync_lint_core::engine::check;
 use lync_lint_core::text::{LineIndex, Units};
 
 /// The server's work for one version of a document.
-fn server_work(packs: &lync_lint_core::pack::PackSet, opts: &lync_lint_core::engine::CheckOptions, text: &str) -> usize {
+fn server_work(
+    packs: &lync_lint_core::pack::PackSet,
+    opts: &lync_lint_core::engine::CheckOptions,
+    text: &str,
+) -> usize {
     let report = check(SourceFile::new("env.lync.kdl", text), packs, opts);
     let idx = LineIndex::new(text);
     let mut n = 0;
@@ -127,15 +131,24 @@ fn burst(base: &str) {
     let mut stdin = child.stdin.take().expect("stdin");
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
     let uri = format!("file://{}/env.lync.kdl", dir.display());
-    send(&mut stdin, &serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": format!("file://{}", dir.display())}}));
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": format!("file://{}", dir.display())}}),
+    );
     read_until(&mut out, |m| m["id"] == 1);
     send(&mut stdin, &serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    send(&mut stdin, &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "kdl", "version": 0, "text": base}}}));
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "kdl", "version": 0, "text": base}}}),
+    );
     read_until(&mut out, |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 0);
     let t0 = Instant::now();
     for v in 1..=1000 {
         let text = edited(base, v);
-        send(&mut stdin, &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]}}));
+        send(
+            &mut stdin,
+            &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]}}),
+        );
     }
     stdin.flush().expect("flush");
     read_until(&mut out, |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 1000);

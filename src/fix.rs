@@ -16,38 +16,9 @@
 //!   file is not written (an error);
 //! - a byte order mark on disk is kept.
 //!
-//! # Wiring into `check`
-//!
-//! `check` reads and checks each file as it does today, then, with `--fix` or `--diff`
-//! (`fixes` is a [`FixSummary`] gathered over the run, `name` the file's display name):
-//!
-//! ```ignore
-//! let mut report = engine::check(file, packs, opts);
-//! if args.diff {
-//!     if let Some(f) = fix::fixed(&report, packs, opts) {
-//!         diffs.push_str(&fix::diff(&report.file.name, &report.file.text, &f.text)); // to stdout
-//!         fixes.add_diff(&f);
-//!     }
-//!     // stdout gets the diffs and nothing else; exit 1 if `fixes.fixes > 0`, else 0.
-//! } else if args.fix && path == Path::new("-") {
-//!     let text = match fix::fixed(&report, packs, opts) {
-//!         Some(f) => { fixes.add_diff(&f); report = f.report; f.text }
-//!         None => report.file.text.clone(),
-//!     };
-//!     // stdout gets `text` alone; the diagnostics (of `report`: what remains) go to stderr.
-//! } else if args.fix {
-//!     match fix::fix_file(path, &report, packs, opts) {
-//!         Ok(outcome) => {
-//!             fixes.add(&outcome);
-//!             if let FixOutcome::Fixed(f) = outcome { report = f.report; } // what remains (f: Box<Fixing>)
-//!             if let FixOutcome::Changed = outcome { /* warn: `NAME` changed while it was checked; not fixed */ }
-//!         }
-//!         Err(e) => { /* error: cannot fix `NAME`: {e} (tool failure, exit 2) */ }
-//!     }
-//! }
-//! // ...render `report` as usual; at the end, unless --quiet: `fixes.summary()` (a line, or
-//! // nothing when no fix was applied) after the human summary, or on stderr for other formats.
-//! ```
+//! `check` calls [`fixed`] (with `--diff`, and for standard input) or [`fix_file`] (with
+//! `--fix`) on each checked file, on its worker thread, then reports what remains and, at the
+//! end, [`FixSummary::summary`] or [`FixSummary::would`].
 
 use std::fs;
 use std::io::{self, Write};

@@ -232,3 +232,63 @@ fn gitlab_code_quality_has_the_fields_gitlab_documents() {
     assert_eq!(cq.as_array().map(Vec::len), Some(issues.len()));
     assert!(std::fs::read_to_string(tmp.path().join("out.txt")).expect("concise").starts_with("envs/a.lync.kdl:"));
 }
+
+#[test]
+fn fix_repairs_the_typos_fixture_and_leaves_the_rest_reported() {
+    let typos = std::fs::read_to_string("fixtures/typos.lync.kdl").expect("fixture");
+    let tmp = tmp_env(&[("t.lync.kdl", &typos)]);
+    let before = run_in(tmp.path(), &["check", "--format", "json", "t.lync.kdl"], None);
+    let n_before = codes(&before.stdout).len();
+    // --diff: a unified diff on stdout and nothing else; the file is untouched; exit 1.
+    let diff = run_in(tmp.path(), &["check", "--diff", "t.lync.kdl"], None);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(diff.stdout.starts_with("--- t.lync.kdl\n+++ t.lync.kdl\n@@"), "{}", diff.stdout);
+    for (old, new) in [
+        ("pbx-replacment #true", "pbx-replacement #true"),
+        ("contry=", "country="),
+        ("\"ful\"", "\"full\""),
+        ("call-park \"yes\"", "call-park #true"),
+    ] {
+        assert!(diff.stdout.contains(&format!("-{}", typos.lines().find(|l| l.contains(old)).expect("line"))), "{old}");
+        assert!(diff.stdout.lines().any(|l| l.starts_with('+') && l.contains(new)), "{new}: {}", diff.stdout);
+    }
+    assert!(!diff.stdout.contains("checked"), "nothing else on stdout");
+    assert_eq!(std::fs::read_to_string(tmp.path().join("t.lync.kdl")).expect("read"), typos, "--diff writes nothing");
+    // --fix: written in place; what remains is reported; comments and the rest byte-identical.
+    let fixed = run_in(tmp.path(), &["check", "--fix", "t.lync.kdl"], None);
+    assert!(fixed.stdout.contains("fixed 4 problems in 1 file"), "{}", fixed.stdout);
+    let after = std::fs::read_to_string(tmp.path().join("t.lync.kdl")).expect("read");
+    assert_ne!(after, typos);
+    assert_eq!(after.lines().count(), typos.lines().count());
+    for (a, b) in typos.lines().zip(after.lines()) {
+        let touched = ["pbx-replacment", "contry=", "\"ful\"", "call-park \"yes\""].iter().any(|t| a.contains(t));
+        if !touched {
+            assert_eq!(a, b, "only the fixes' spans change");
+        }
+    }
+    let remaining = run_in(tmp.path(), &["check", "--format", "json", "t.lync.kdl"], None);
+    assert_eq!(codes(&remaining.stdout).len(), n_before - 4, "{}", remaining.stdout);
+    // Fixing twice changes nothing the second time.
+    let again = run_in(tmp.path(), &["check", "--fix", "t.lync.kdl"], None);
+    assert!(!again.stdout.contains("fixed"), "{}", again.stdout);
+    assert_eq!(std::fs::read_to_string(tmp.path().join("t.lync.kdl")).expect("read"), after);
+    let clean_diff = run_in(tmp.path(), &["check", "--diff", "t.lync.kdl"], None);
+    assert_eq!((clean_diff.code, clean_diff.stdout.as_str()), (0, ""), "no fix left: exit 0, no diff");
+}
+
+#[test]
+fn fix_on_standard_input_prints_the_fixed_text_alone() {
+    let tmp = tmp_env(&[]);
+    let out = run_in(
+        tmp.path(),
+        &["check", "--fix", "-", "--stdin-filename", "s.lync.kdl"],
+        Some("voice {\n    call-prak true\n}\n"),
+    );
+    assert_eq!(out.stdout, "voice {\n    call-park #true\n}\n", "stdout: the fixed text alone");
+    assert!(
+        out.stderr.contains("enterprise-voice/call-park") && out.stderr.contains("fixed 2 problems in 1 file"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.code, 1, "what remains is an error finding");
+}

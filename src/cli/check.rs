@@ -13,7 +13,9 @@ use lync_lint_core::baseline::{Applied, Baseline};
 use lync_lint_core::diag::{Severity, did_you_mean};
 use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting};
 
+use crate::fix::{self, FixOutcome, FixSummary, Fixing};
 use crate::settings::Flags;
+use lync_lint_core::pack::PackSet;
 
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // command-line switches are booleans
@@ -44,6 +46,14 @@ pub struct CheckArgs {
     /// Instead of diagnostics, print one line per code: count, severity and title
     #[arg(long)]
     pub statistics: bool,
+    /// Apply the safe fixes in place (typos with one suggestion, KDL v1 syntax, string
+    /// booleans), then report what remains; with `-`, print the fixed text instead
+    #[arg(long, conflicts_with_all = ["diff", "statistics"])]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff and nothing else; write nothing; exit 1 if there
+    /// is any fix
+    #[arg(long, conflicts_with = "statistics")]
+    pub diff: bool,
     /// Print diagnostics only, without the summary
     #[arg(long, short)]
     pub quiet: bool,
@@ -127,10 +137,14 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     // Every output streams: stdout's writer and one per `--report`, each fed every file's
     // part in discovery order (parts are rendered on the worker threads).
     let mut outputs: Vec<Output> = Vec::new();
-    if !args.statistics {
-        outputs.push(Output { writer: writer(format, &packs, args.quiet, style), file: None });
+    // With --fix on standard input, stdout gets the fixed text alone: the diagnostics go to
+    // stderr. With --diff, stdout gets the diffs alone, and nothing is written.
+    let stdin_fix = args.fix && args.paths.iter().any(|p| p.as_os_str() == "-");
+    if !args.statistics && !args.diff {
+        let to = if stdin_fix { Target::Stderr } else { Target::Stdout };
+        outputs.push(Output { writer: writer(format, &packs, args.quiet, style), to });
     }
-    for (format, path) in &args.report {
+    for (format, path) in args.report.iter().filter(|_| !args.diff) {
         let file = match ReportFile::create(path) {
             Ok(f) => f,
             Err(e) => {
@@ -139,10 +153,17 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             }
         };
         let style = Style { color: false, ..style };
-        outputs.push(Output { writer: writer(*format, &packs, args.quiet, style), file: Some(file) });
+        outputs.push(Output { writer: writer(*format, &packs, args.quiet, style), to: Target::File(file) });
     }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut run = Run { record: args.write_baseline.is_some(), statistics: args.statistics, ..Run::default() };
+    run.fix = if args.diff {
+        FixMode::Diff
+    } else if args.fix {
+        FixMode::Write
+    } else {
+        FixMode::None
+    };
     for chunk in found.files.chunks(CHUNK) {
         failed |= check_chunk(chunk, args, &packs, &opts, &mut outputs, &mut run, &mut out)?;
     }
@@ -155,18 +176,31 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     }
     run.applied.fixed.sort();
     let end = End { applied: baseline.is_some().then_some(&run.applied) };
-    for (i, o) in outputs.iter_mut().enumerate() {
-        let written = match &mut o.file {
-            None => o.writer.finish(&mut out, &end),
-            Some(f) => o.writer.finish(&mut f.out, &end).and_then(|()| f.commit()),
+    for o in &mut outputs {
+        let written = match &mut o.to {
+            Target::Stdout => o.writer.finish(&mut out, &end),
+            Target::Stderr => o.writer.finish(&mut io::stderr().lock(), &end),
+            Target::File(f) => o.writer.finish(&mut f.out, &end).and_then(|()| f.commit()),
         };
-        if let (Err(e), Some((format, path))) =
-            (&written, i.checked_sub(usize::from(!args.statistics)).and_then(|j| args.report.get(j)))
-        {
-            writeln!(io::stderr(), "error: cannot write the {} report `{}`: {e}", format.as_str(), path.display())?;
+        if let (Err(e), Target::File(f)) = (&written, &o.to) {
+            writeln!(io::stderr(), "error: cannot write the report `{}`: {e}", f.path.display())?;
             failed = true;
         } else {
             written?;
+        }
+    }
+    failed |= run.fix_failed;
+    if !args.quiet {
+        let line = if args.diff { run.fixes.would() } else { run.fixes.summary() };
+        if let Some(line) = line {
+            // After the human summary on stdout; on stderr when stdout is a machine format,
+            // the fixed text or the diff.
+            if format == Format::Human && !stdin_fix && !args.diff && !args.statistics {
+                writeln!(out, "{line}")?;
+            } else {
+                out.flush()?;
+                writeln!(io::stderr(), "{line}")?;
+            }
         }
     }
     if args.statistics {
@@ -182,6 +216,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
     let counts = run.counts;
     Ok(if failed {
         ExitStatus::Failure
+    } else if args.diff {
+        if run.fixes.fixes > 0 { ExitStatus::Findings } else { ExitStatus::Clean }
     } else if args.exit_zero {
         ExitStatus::Clean
     } else if counts.errors > 0 || (args.deny_warnings && counts.warnings > 0) {
@@ -195,10 +231,29 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
 /// is written before the next starts, so memory does not grow with the number of files.
 const CHUNK: usize = 256;
 
-/// One output of the run: stdout, or a `--report` file.
+/// One output of the run: stdout (or stderr, when stdout carries a fixed text), or a
+/// `--report` file.
 struct Output<'a> {
     writer: Box<dyn Writer + 'a>,
-    file: Option<ReportFile>,
+    to: Target,
+}
+
+/// Where an output goes.
+enum Target {
+    Stdout,
+    Stderr,
+    File(ReportFile),
+}
+
+/// What `--fix` and `--diff` do.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum FixMode {
+    #[default]
+    None,
+    /// `--fix`: write the fixed files (standard input: print the fixed text).
+    Write,
+    /// `--diff`: print the fixes as a diff, write nothing.
+    Diff,
 }
 
 /// A `--report` file: written to a temporary file beside it, renamed when complete, so a
@@ -242,12 +297,34 @@ struct Run {
     statistics: bool,
     /// `--statistics`: the codes counted so far.
     tally: crate::render::statistics::Tally,
+    fix: FixMode,
+    /// The fixes applied (or shown) so far.
+    fixes: FixSummary,
+    /// A file could not be fixed (exit 2).
+    fix_failed: bool,
 }
 
 /// One file's report and its parts for each output, made on a worker thread.
 struct Checked {
     report: FileReport,
     parts: Vec<Option<String>>,
+    /// What `--fix` or `--diff` did to the file.
+    fixed: Fixed,
+}
+
+/// What `--fix` or `--diff` did to one file.
+#[derive(Default)]
+enum Fixed {
+    #[default]
+    Nothing,
+    /// Written (or, for standard input, the text to print), with its count.
+    Applied(FixSummary, Option<String>),
+    /// The diff to print, with its count.
+    Diff(FixSummary, String),
+    /// Changed on disk while it was checked: left alone.
+    Changed(String),
+    /// Could not be written.
+    Failed(String),
 }
 
 /// Reads and checks one file, and renders its parts.
@@ -257,6 +334,7 @@ fn check_one(
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
     outputs: &[Output<'_>],
+    mode: FixMode,
 ) -> Result<Checked, lync_lint_core::source::ReadError> {
     let name = if path.as_os_str() == "-" {
         args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
@@ -264,12 +342,48 @@ fn check_one(
         display_path(path)
     };
     let bytes = lync_lint_core::source::read_bytes(path)?;
-    let report = match lync_lint_core::source::decode(&name, bytes) {
+    let mut report = match lync_lint_core::source::decode(&name, bytes) {
         Ok(file) => lync_lint_core::engine::check(file, packs, opts),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
+    let fixed = fix_one(path, &mut report, packs, opts, mode);
     let parts = outputs.iter().map(|o| o.writer.part(&report)).collect();
-    Ok(Checked { report, parts })
+    Ok(Checked { report, parts, fixed })
+}
+
+/// `--fix` or `--diff` on one checked file; `report` becomes the check of the fixed text.
+fn fix_one(path: &Path, report: &mut FileReport, packs: &PackSet, opts: &CheckOptions, mode: FixMode) -> Fixed {
+    let counted = |f: &Fixing| {
+        let mut s = FixSummary::default();
+        s.add_diff(f);
+        s
+    };
+    match mode {
+        FixMode::None => Fixed::Nothing,
+        FixMode::Diff => match fix::fixed(report, packs, opts) {
+            Some(f) => Fixed::Diff(counted(&f), fix::diff(&report.file.name, &report.file.text, &f.text)),
+            None => Fixed::Nothing,
+        },
+        FixMode::Write if path.as_os_str() == "-" => match fix::fixed(report, packs, opts) {
+            Some(f) => {
+                let summary = counted(&f);
+                let text = f.text;
+                *report = f.report;
+                Fixed::Applied(summary, Some(text))
+            }
+            None => Fixed::Applied(FixSummary::default(), Some(report.file.text.clone())),
+        },
+        FixMode::Write => match fix::fix_file(path, report, packs, opts) {
+            Ok(FixOutcome::Clean) => Fixed::Nothing,
+            Ok(FixOutcome::Fixed(f)) => {
+                let summary = counted(&f);
+                *report = f.report;
+                Fixed::Applied(summary, None)
+            }
+            Ok(FixOutcome::Changed) => Fixed::Changed(report.file.name.clone()),
+            Err(e) => Fixed::Failed(format!("cannot fix `{}`: {e}", report.file.name)),
+        },
+    }
 }
 
 /// Checks a chunk of files in parallel, then writes their parts to every output and adds
@@ -287,7 +401,8 @@ fn check_chunk(
     use rayon::prelude::*;
     let results: Vec<_> = {
         let shared: &[Output<'_>] = outputs;
-        let check = |path: &PathBuf| check_one(path, args, packs, opts, shared);
+        let mode = run.fix;
+        let check = |path: &PathBuf| check_one(path, args, packs, opts, shared, mode);
         // One file (pre-commit's usual call) is checked here: starting the thread pool would
         // cost more than the check.
         if files.len() == 1 { files.iter().map(check).collect() } else { files.par_iter().map(check).collect() }
@@ -295,7 +410,30 @@ fn check_chunk(
     let mut unreadable = false;
     for r in results {
         match r {
-            Ok(Checked { mut report, parts }) => {
+            Ok(Checked { mut report, parts, fixed }) => {
+                match fixed {
+                    Fixed::Nothing => {}
+                    Fixed::Applied(s, text) => {
+                        run.fixes.merge(&s);
+                        if let Some(text) = text {
+                            out.write_all(text.as_bytes())?;
+                        }
+                    }
+                    Fixed::Diff(s, diff) => {
+                        run.fixes.merge(&s);
+                        out.write_all(diff.as_bytes())?;
+                    }
+                    Fixed::Changed(name) => {
+                        run.fixes.changed += 1;
+                        out.flush()?;
+                        writeln!(io::stderr(), "warning: `{name}` changed while it was checked; it was not fixed")?;
+                    }
+                    Fixed::Failed(message) => {
+                        out.flush()?;
+                        writeln!(io::stderr(), "error: {message}")?;
+                        run.fix_failed = true;
+                    }
+                }
                 let applied = std::mem::take(&mut report.baseline);
                 if run.record {
                     run.recorded.extend(Baseline::entries_of(&report));
@@ -307,9 +445,10 @@ fn check_chunk(
                     run.tally.add(&report);
                 }
                 for (o, part) in outputs.iter_mut().zip(parts) {
-                    match &mut o.file {
-                        None => o.writer.file(out, &report, part)?,
-                        Some(f) => o.writer.file(&mut f.out, &report, part)?,
+                    match &mut o.to {
+                        Target::Stdout => o.writer.file(out, &report, part)?,
+                        Target::Stderr => o.writer.file(&mut io::stderr().lock(), &report, part)?,
+                        Target::File(f) => o.writer.file(&mut f.out, &report, part)?,
                     }
                 }
             }
