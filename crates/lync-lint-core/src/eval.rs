@@ -147,10 +147,22 @@ fn plain(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Evidence, dedup, eval};
+    use super::{Evidence, dedup, eval, interpolate};
     use crate::doc::Document;
     use crate::kql::{Index, Query};
     use crate::policy::{Condition, Sel};
+
+    fn matching(text: &str, label: Option<&str>) -> Condition {
+        Condition::Match { query: sel(text), label: label.map(str::to_owned) }
+    }
+
+    /// The first arguments of the evidence nodes of `cond`, when it holds.
+    fn evidence(cond: &Condition, text: &str) -> Option<Vec<String>> {
+        let d = doc(text);
+        let index = Index::new(&d);
+        eval(cond, &index)
+            .map(|ev| ev.iter().map(|e| e.node.arg(0).map_or("-".into(), |a| a.value.to_string())).collect())
+    }
 
     fn sel(text: &str) -> Sel {
         Sel { query: Query::parse(text).expect("valid KQL"), text: text.to_owned(), missing: None }
@@ -254,5 +266,99 @@ mod tests {
         assert_eq!(out[0].label, Some("first label"));
         assert_eq!(out[0].count, Some(2));
         assert_eq!(out[1].label, None);
+    }
+
+    const SITES: &str = "site \"A\" region=\"east\"\nsite \"B\"\nvoice\n";
+
+    #[test]
+    fn a_match_holds_when_a_node_matches_and_each_node_is_evidence() {
+        assert_eq!(evidence(&matching("top() > site", None), SITES), Some(vec!["\"A\"".into(), "\"B\"".into()]));
+        assert_eq!(evidence(&matching("top() > xmpp", None), SITES), None, "nothing matched: no finding");
+        let d = doc(SITES);
+        let index = Index::new(&d);
+        let cond = matching("top() > site[region]", Some("here"));
+        let ev = eval(&cond, &index).expect("A has a region");
+        assert_eq!((ev.len(), ev[0].label, ev[0].count), (1, Some("here"), None));
+    }
+
+    #[test]
+    fn all_needs_every_child_and_gives_all_their_evidence() {
+        let both = Condition::All(vec![matching("top() > site", None), matching("top() > voice", None)]);
+        assert_eq!(evidence(&both, SITES), Some(vec!["\"A\"".into(), "\"B\"".into(), "-".into()]));
+        let one_fails = Condition::All(vec![matching("top() > site", None), matching("top() > xmpp", None)]);
+        assert_eq!(evidence(&one_fails, SITES), None);
+        assert_eq!(evidence(&Condition::All(Vec::new()), SITES), Some(Vec::new()), "an empty `all` holds");
+    }
+
+    #[test]
+    fn any_needs_one_child_and_gives_the_evidence_of_those_that_hold() {
+        let cond = Condition::Any(vec![
+            matching("top() > xmpp", None),
+            matching("top() > voice", None),
+            matching("top() > site[region]", None),
+        ]);
+        assert_eq!(evidence(&cond, SITES), Some(vec!["-".into(), "\"A\"".into()]));
+        let none = Condition::Any(vec![matching("top() > xmpp", None), matching("top() > pbx", None)]);
+        assert_eq!(evidence(&none, SITES), None);
+        assert_eq!(evidence(&Condition::Any(Vec::new()), SITES), None, "an empty `any` does not hold");
+    }
+
+    #[test]
+    fn not_inverts_and_gives_no_evidence() {
+        let absent = Condition::Not(Box::new(matching("top() > xmpp", None)));
+        assert_eq!(evidence(&absent, SITES), Some(Vec::new()));
+        let present = Condition::Not(Box::new(matching("top() > site", None)));
+        assert_eq!(evidence(&present, SITES), None);
+    }
+
+    #[test]
+    fn min_bounds_the_count_from_below() {
+        let text = "site \"A\" datacenter=#true\nsite \"B\" datacenter=#true\n";
+        assert_eq!(counted(&count(Some(2), None, None), text), Some(2), "min is inclusive");
+        assert_eq!(counted(&count(Some(3), None, None), text), None);
+        assert_eq!(counted(&count(None, None, None), ""), Some(0), "no bound: always holds");
+    }
+
+    /// One evidence node, `site "A"`, counted `count` times.
+    fn with_site<R>(count: Option<usize>, f: impl FnOnce(&Evidence<'_>) -> R) -> R {
+        let d = doc("site \"Main office\" region=\"east\" users=40 remote=#true\n");
+        f(&Evidence { node: &d.nodes[0], label: None, count })
+    }
+
+    #[test]
+    fn interpolation_fills_value_name_count_and_properties() {
+        let text = with_site(Some(3), |ev| {
+            interpolate(
+                "{name} `{value}` is one of {count}, in {prop:region} for {prop:users} ({prop:remote})",
+                Some(ev),
+            )
+        });
+        assert_eq!(text, "site `Main office` is one of 3, in east for 40 (#true)");
+    }
+
+    #[test]
+    fn interpolation_of_name_alone() {
+        assert_eq!(with_site(None, |ev| interpolate("{name}", Some(ev))), "site");
+        assert_eq!(with_site(None, |ev| interpolate("a {name}: {name}.", Some(ev))), "a site: site.");
+    }
+
+    #[test]
+    fn interpolation_marks_what_is_missing_with_a_question_mark() {
+        let text = with_site(None, |ev| interpolate("{count} {prop:country} {unknown} {val} {prop:}", Some(ev)));
+        assert_eq!(text, "? ? ? ? ?");
+        assert_eq!(interpolate("{value} at {name}, {count} {prop:region}", None), "? at ?, ? ?");
+        let d = doc("voice\n");
+        let bare = Evidence { node: &d.nodes[0], label: None, count: Some(0) };
+        assert_eq!(interpolate("[{value}] {count}", Some(&bare)), "[?] 0");
+    }
+
+    #[test]
+    fn interpolation_keeps_plain_text_and_an_unclosed_brace() {
+        assert_eq!(interpolate("", None), "");
+        assert_eq!(interpolate("no placeholders", None), "no placeholders");
+        assert_eq!(with_site(None, |ev| interpolate("x{name}y{name}z", Some(ev))), "xsiteysitez");
+        assert_eq!(with_site(None, |ev| interpolate("{name}} {", Some(ev))), "site} {");
+        assert_eq!(with_site(None, |ev| interpolate("ab {name", Some(ev))), "ab {name");
+        assert_eq!(with_site(None, |ev| interpolate("{name}{value}", Some(ev))), "siteMain office");
     }
 }
