@@ -426,3 +426,6 @@ fn workloads(nodes: &[Node], decls: &[NodeDecl]) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
