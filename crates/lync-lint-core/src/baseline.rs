@@ -133,3 +133,145 @@ impl Applied {
         self.hidden.extend(other.hidden);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Applied, Baseline, ByFile, Entry, apply};
+    use crate::diag::{Diagnostic, SourceFile, Waived};
+    use crate::doc::Span;
+    use crate::engine::FileReport;
+
+    fn entry(rule: &str, file: &str, path: &str) -> Entry {
+        Entry { rule: rule.to_owned(), file: file.to_owned(), path: path.to_owned() }
+    }
+
+    fn finding(rule: &str, path: Option<&str>) -> Diagnostic {
+        Diagnostic { is_finding: true, node_path: path.map(str::to_owned), ..Diagnostic::error(rule, "m") }
+    }
+
+    fn waived(mut d: Diagnostic) -> Diagnostic {
+        d.waived = Some(Box::new(Waived {
+            reason: "r".into(),
+            expires: None,
+            owner: None,
+            ticket: None,
+            span: Span::default(),
+        }));
+        d
+    }
+
+    fn report(file: &str, diagnostics: Vec<Diagnostic>) -> FileReport {
+        FileReport::unknown(SourceFile::new(file, ""), diagnostics)
+    }
+
+    #[test]
+    fn recording_keeps_unwaived_findings_sorted() {
+        let reports = [
+            report(
+                "b.kdl",
+                vec![
+                    finding("z/rule", Some("voice/pbx[2]")),
+                    finding("a/rule", None),
+                    waived(finding("w/rule", Some("x"))),
+                    Diagnostic::error("schema::type", "not a finding"),
+                ],
+            ),
+            report("a.kdl", vec![finding("z/rule", Some("voice/pbx[1]"))]),
+        ];
+        let b = Baseline::record(&reports);
+        assert_eq!(b.version, 1);
+        assert_eq!(
+            b.findings,
+            [
+                entry("a/rule", "b.kdl", ""),
+                entry("z/rule", "a.kdl", "voice/pbx[1]"),
+                entry("z/rule", "b.kdl", "voice/pbx[2]")
+            ]
+        );
+        assert_eq!(Baseline::entries_of(&reports[1]), [entry("z/rule", "a.kdl", "voice/pbx[1]")]);
+        assert_eq!(
+            Baseline::from_entries(vec![entry("b", "f", ""), entry("a", "f", "")]).findings,
+            [entry("a", "f", ""), entry("b", "f", "")]
+        );
+    }
+
+    #[test]
+    fn the_file_reads_back_and_other_versions_are_refused() {
+        let b = Baseline::from_entries(vec![entry("federation/xmpp", "envs/a.lync.kdl", "federation/xmpp[1]")]);
+        let json = b.to_json();
+        assert!(json.ends_with("}\n") && json.contains("\n  \"version\": 1,"), "{json}");
+        assert_eq!(Baseline::parse(&json), Ok(b));
+        assert_eq!(
+            Baseline::parse(r#"{"version": 2, "findings": []}"#),
+            Err("unsupported baseline version 2".to_owned())
+        );
+        let err = Baseline::parse("[]").expect_err("not a baseline");
+        assert!(err.starts_with("not a lync-lint baseline: "), "{err}");
+        assert_eq!(Baseline::parse(r#"{"version": 1, "findings": []}"#), Ok(Baseline::from_entries(Vec::new())));
+    }
+
+    #[test]
+    fn entries_are_grouped_by_file() {
+        let map =
+            Baseline::from_entries(vec![entry("r", "b", "1"), entry("r", "a", "1"), entry("s", "b", "2")]).by_file();
+        assert_eq!(map.len(), 2);
+        assert_eq!(map["a"], [entry("r", "a", "1")]);
+        assert_eq!(map["b"], [entry("r", "b", "1"), entry("s", "b", "2")]);
+    }
+
+    #[test]
+    fn each_entry_hides_one_finding_and_the_rest_are_fixed() {
+        let by_file: ByFile = Baseline::from_entries(vec![
+            entry("r", "f", "x[1]"),
+            entry("r", "f", "x[1]"),
+            entry("r", "f", "gone"),
+            entry("s", "f", ""),
+            entry("r", "other", "x[1]"),
+        ])
+        .by_file();
+        let mut diags = vec![
+            finding("r", Some("x[1]")),
+            Diagnostic::error("r", "not a finding"),
+            finding("r", Some("x[1]")),
+            finding("r", Some("x[1]")),
+            waived(finding("s", None)),
+            finding("s", Some("new")),
+            finding("t", None),
+        ];
+        let applied = apply(&by_file, "f", &mut diags);
+        assert_eq!(applied.baselined, 2);
+        assert_eq!(applied.hidden, [entry("r", "f", "x[1]"), entry("r", "f", "x[1]")]);
+        let mut fixed = applied.fixed.clone();
+        fixed.sort();
+        assert_eq!(fixed, [entry("r", "f", "gone"), entry("s", "f", "")]);
+        let left: Vec<(&str, bool, Option<&str>)> =
+            diags.iter().map(|d| (d.code.as_str(), d.is_finding, d.node_path.as_deref())).collect();
+        assert_eq!(
+            left,
+            [
+                ("r", false, None),
+                ("r", true, Some("x[1]")),
+                ("s", true, None),
+                ("s", true, Some("new")),
+                ("t", true, None)
+            ]
+        );
+        // A file the baseline does not name: nothing happens.
+        let mut diags = vec![finding("r", Some("x[1]"))];
+        assert_eq!(apply(&by_file, "g", &mut diags), Applied::default());
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn results_add_up() {
+        let mut a = Applied { baselined: 1, fixed: vec![entry("a", "f", "")], hidden: vec![entry("h", "f", "")] };
+        a.add(Applied {
+            baselined: 2,
+            fixed: vec![entry("b", "g", "")],
+            hidden: vec![entry("i", "g", ""), entry("j", "g", "")],
+        });
+        assert_eq!(a.baselined, 3);
+        assert_eq!(a.fixed, [entry("a", "f", ""), entry("b", "g", "")]);
+        assert_eq!(a.hidden, [entry("h", "f", ""), entry("i", "g", ""), entry("j", "g", "")]);
+    }
+}

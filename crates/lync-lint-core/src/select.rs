@@ -100,4 +100,26 @@ mod tests {
             ["enterprise-voice/", "enterprise-voice/call-park", "schema::", "schema::type", "a/", "a/b/", "a/b/c"]
         );
     }
+
+    #[test]
+    fn everything_means_nothing_selected_and_nothing_ignored() {
+        assert!(sel(&[], &[]).is_everything());
+        assert!(!sel(&["a/"], &[]).is_everything());
+        assert!(!sel(&[], &["a/"]).is_everything());
+        assert!(!sel(&["a/"], &["a/b"]).is_everything());
+        assert!(!sel(&[], &["a/"]).enabled("a/b") && sel(&[], &["a/"]).enabled("b/a"));
+        assert!(sel(&["a/", "b/c"], &[]).enabled("b/c") && !sel(&["a/", "b/c"], &[]).enabled("b/d"));
+    }
+
+    #[test]
+    fn double_colon_prefixes_and_slashes_inside_engine_codes() {
+        assert!(matches("schema::", "schema::type"));
+        assert!(!matches("schema:", "schema::type"));
+        assert!(!matches("schema::", "schemas::type"));
+        assert!(matches("schema::type", "schema::type"));
+        let p = known_patterns(["x::y/z", "x::y/z", "x::w"]);
+        assert_eq!(p, ["x::y/", "x::", "x::y/z", "x::w"]);
+        assert!(known_patterns([]).is_empty());
+        assert_eq!(known_patterns(["plain"]), ["plain"]);
+    }
 }
