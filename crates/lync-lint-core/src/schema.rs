@@ -418,3 +418,6 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
         );
     }
 }
+
+#[cfg(test)]
+mod tests;
