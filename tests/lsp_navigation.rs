@@ -322,7 +322,15 @@ fn the_code_lens_shows_the_verdict() {
     let (project, cache) = dirs();
     let (mut s, _) = Server::start(project.path(), cache.path(), &[]);
     let (ruled_out, _) = s.open(&project.path().join("voice.lync.kdl"), &fixture("online-but-needs-voice.lync.kdl"));
-    assert_eq!(lens_title(&mut s, &ruled_out), "online-ruled-out by 3 rules");
+    assert_eq!(
+        lens_title(&mut s, &ruled_out),
+        "online-ruled-out by 3 rules; hybrid: home all 300 users on Lync Server 2013"
+    );
+    let (hybrid, _) = s.open(&project.path().join("hybrid.lync.kdl"), &fixture("hybrid.lync.kdl"));
+    assert_eq!(
+        lens_title(&mut s, &hybrid),
+        "online-ruled-out by 2 rules; hybrid: home 120 to 160 of 2,500 users on Lync Server 2013; the other 2,340 to 2,380 can be homed in Lync Online"
+    );
     let (viable, _) = s.open(&project.path().join("small.lync.kdl"), &fixture("small-business.lync.kdl"));
     assert_eq!(lens_title(&mut s, &viable), "online-viable");
     let (broken, _) = s.open(&project.path().join("typo.lync.kdl"), "voice {\n    pbx-replacment #true\n}\n");

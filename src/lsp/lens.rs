@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use lync_lint_core::diag::{Severity, SourceFile};
 use lync_lint_core::engine::FileReport;
+use lync_lint_core::pack::Decision;
 
 use super::Server;
 use super::requests::Failure;
@@ -36,26 +37,31 @@ impl<W: Write> Server<W> {
 pub fn lenses(ws: &Workspace, name: &str, text: &str) -> Vec<Value> {
     let report = lync_lint_core::engine::check(SourceFile::new(name, text), &ws.packs, &ws.options);
     let range = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
-    vec![json!({ "range": range, "command": { "title": title(&report), "command": "" } })]
+    vec![json!({ "range": range, "command": { "title": title(&report, ws.packs.decision()), "command": "" } })]
 }
 
-/// The lens's text for one file's report. To show more (such as the hybrid range of SPEC
-/// §4.1, once the report carries it), extend this function: the lens shows what it returns.
+/// The lens's text for one file's report: the verdict in the pack's words (`online-ruled-out
+/// by 3 rules`, `online-viable`), then the hybrid sizing when it is known (SPEC §4.1).
 #[must_use]
-pub fn title(report: &FileReport) -> String {
-    if report.verdict.is_none() {
+pub fn title(report: &FileReport, decision: Option<&Decision>) -> String {
+    let (Some(verdict), Some(decision)) = (report.verdict, decision) else {
         let errors = report.diagnostics.iter().filter(|d| d.waived.is_none() && d.severity == Severity::Error).count();
+        if errors == 0 {
+            return "no verdict".to_owned();
+        }
         return format!("no verdict ({} to fix first)", plural(errors, "error", "errors"));
-    }
-    // `ruled_out_by` is empty exactly when nothing rules Lync Online out.
+    };
     let mut rules: Vec<&str> = report.ruled_out_by.iter().map(String::as_str).collect();
     rules.sort_unstable();
     rules.dedup();
-    if rules.is_empty() {
-        "online-viable".to_owned()
-    } else {
-        format!("online-ruled-out by {}", plural(rules.len(), "rule", "rules"))
+    let mut title = verdict.name(decision).to_owned();
+    if !rules.is_empty() {
+        title = format!("{title} by {}", plural(rules.len(), "rule", "rules"));
     }
+    if let Some(h) = &report.hybrid {
+        title = format!("{title}; {}", crate::render::human::hybrid_line(h, decision));
+    }
+    title
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
