@@ -284,3 +284,6 @@ fn cmp_int_float(i: i128, f: f64) -> Option<Ordering> {
         }
     }))
 }
+
+#[cfg(test)]
+mod tests;
