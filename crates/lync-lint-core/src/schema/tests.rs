@@ -39,6 +39,15 @@ const VOCABULARY: &str = r#"vocabulary "s" {
             arg "name" type="string" description="name"
             prop "users" type="integer" min=1 role="need-users" description="who"
         }
+        node "fax" {
+            description "a need whose users are called seats"
+            prop "line" type="string" description="the line"
+            prop "seats" type="integer" role="need-users" description="who"
+        }
+        node "switchboard" {
+            description "a nested size, which is not the organization's"
+            prop "staff" type="integer" role="total-users" description="operators"
+        }
         node "park" {
             description "call park"
             arg "enabled" type="boolean" description="needed"
@@ -174,7 +183,10 @@ fn an_unknown_node_inside_another() {
     let d = one("voice {\n    pbxx \"a\"\n}\n");
     assert_eq!((d.message.as_str(), d.at.as_str()), ("unknown node `pbxx` in `voice`", "pbxx"));
     assert_eq!(d.help.as_deref(), Some("did you mean `pbx`?"));
-    assert_eq!(one("voice {\n    zzzzzz\n}\n").help.as_deref(), Some("known here: `pbx`, `park`, `trunk`"));
+    assert_eq!(
+        one("voice {\n    zzzzzz\n}\n").help.as_deref(),
+        Some("known here: `pbx`, `fax`, `switchboard`, `park`, `trunk`")
+    );
     assert_eq!(one("flag {\n    x\n}\n").help.as_deref(), Some("`flag` takes no children"));
     assert_eq!(one("flag {\n    x\n}\n").message, "unknown node `x` in `flag`");
 }
@@ -424,6 +436,10 @@ fn a_need_of_more_users_than_the_organization_has() {
         )
     );
     assert_eq!(codes("voice {\n    pbx \"a\" users=101\n}\n"), Vec::<String>::new(), "no size: nothing to compare");
+    // The property is the one the vocabulary gives the role, whatever its name.
+    let d = one("organization users=10\nvoice {\n    fax line=\"x\" seats=11\n}\n");
+    assert_eq!((d.message.as_str(), d.at.as_str()), ("`seats=11` is more than the organization's 10 users", "11"));
+    assert!(d.help.is_some_and(|h| h.contains("`seats=10`")));
     // Needs are found wherever they are declared, not in undeclared nodes.
     assert_eq!(codes("organization users=5\nvoice {\n    pbx \"a\" users=6\n    pbx \"b\" users=7\n}\n").len(), 2);
     assert_eq!(codes("organization users=5\nzz {\n    pbx \"a\" users=6\n}\n"), ["schema::unknown-node"]);
@@ -474,6 +490,10 @@ fn renames_against_the_organization_size() {
     );
     assert_eq!(has_fix("organization userss=10\nvoice {\n    pbx \"a\" users=20\n}\n"), [false]);
     assert_eq!(has_fix("organization userss=30\nvoice {\n    pbx \"a\" users=20\n}\n"), [true]);
+    // Only the top level gives the organization's size: a nested one limits nothing.
+    let nested = "voice {\n    pbx \"a\" users=50\n    switchboard staf=10\n}\n";
+    assert_eq!(has_fix(nested), [true]);
+    assert_eq!(codes(&fixed(nested)), Vec::<String>::new());
     // A renamed need beyond the size of the file's organization.
     assert_eq!(has_fix(&format!("{organization}voice {{\n    pbxx \"a\" users=20\n}}\n")), [false]);
     assert_eq!(has_fix(&format!("{organization}voice {{\n    pbxx \"a\" users=5\n}}\n")), [true]);
