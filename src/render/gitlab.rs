@@ -16,7 +16,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::stream::{End, indent_all, pretty};
+use super::stream::{End, pretty_item};
 
 use lync_lint_core::diag::Severity;
 use lync_lint_core::engine::FileReport;
@@ -93,7 +93,7 @@ impl super::stream::Writer for Writer {
                     severity: severity(d.severity),
                     location: Location { path: path.clone(), lines: Lines { begin: idx.primary_range(d).start.line } },
                 };
-                indent_all(&pretty(&issue), 2)
+                pretty_item(&issue, 1)
             })
             .collect();
         Some(items.join(",\n"))

@@ -48,7 +48,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::stream::{End, indent_all, indent_rest, pretty};
+use super::stream::{End, pretty_at, pretty_item};
 
 use lync_lint_core::diag::Diagnostic;
 use lync_lint_core::diag::Waived;
@@ -197,13 +197,13 @@ impl<'a> Writer<'a> {
                 .map(|p| Pack { name: &p.name, version: &p.version, origin: &p.origin })
                 .collect(),
         };
-        format!("{{\n  \"version\": {FORMAT_VERSION},\n  \"tool\": {},\n  \"files\": [", indent_rest(&pretty(&tool), 2))
+        format!("{{\n  \"version\": {FORMAT_VERSION},\n  \"tool\": {},\n  \"files\": [", pretty_at(&tool, 1))
     }
 }
 
 impl super::stream::Writer for Writer<'_> {
     fn part(&self, r: &FileReport) -> Option<String> {
-        Some(indent_all(&pretty(&file(r, self.packs.decision())), 4))
+        Some(pretty_item(&file(r, self.packs.decision()), 2))
     }
 
     fn file(&mut self, out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
@@ -244,7 +244,7 @@ impl super::stream::Writer for Writer<'_> {
                 none: self.verdicts[2],
             },
         };
-        write!(out, ",\n  \"summary\": {}\n}}\n", indent_rest(&pretty(&summary), 2))
+        write!(out, ",\n  \"summary\": {}\n}}\n", pretty_at(&summary, 1))
     }
 }
 

@@ -38,7 +38,7 @@ use lync_lint_core::pack::PackSet;
 use lync_lint_core::text::{LineIndex, Range};
 use rules::{RuleTable, level};
 
-use super::stream::{End, Spill, indent_all, pretty};
+use super::stream::{End, Spill, pretty, pretty_item};
 
 const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// The key of our fingerprint in `partialFingerprints`.
@@ -196,11 +196,11 @@ impl super::stream::Writer for Writer<'_> {
         }
         for result in file_results(r, &self.rules, self.root.as_deref()) {
             self.results.push(if self.results.is_empty() { "\n" } else { ",\n" })?;
-            self.results.push(&indent_all(&pretty(&result), 8))?;
+            self.results.push(&pretty_item(&result, 4))?;
         }
         let entry = file_data(r, self.packs);
         self.bag.push(if self.bag.is_empty() { "\n" } else { ",\n" })?;
-        self.bag.push(&indent_all(&pretty(&entry), 10))
+        self.bag.push(&pretty_item(&entry, 5))
     }
 
     fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {

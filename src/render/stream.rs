@@ -125,24 +125,101 @@ impl Drop for Spill {
     }
 }
 
-/// `s` with every line but the first indented by `n` spaces: a pretty-printed JSON value
-/// placed after a key at that depth.
-#[must_use]
-pub fn indent_rest(s: &str, n: usize) -> String {
-    let pad = " ".repeat(n);
-    s.replace('\n', &format!("\n{pad}"))
-}
-
-/// `s` with every line indented by `n` spaces: a pretty-printed JSON value as an array item.
-#[must_use]
-pub fn indent_all(s: &str, n: usize) -> String {
-    format!("{}{}", " ".repeat(n), indent_rest(s, n))
-}
-
 /// A value pretty-printed as `serde_json` does.
 #[must_use]
 pub fn pretty(v: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(v).expect("plain structs of strings and numbers serialize")
+}
+
+/// A value pretty-printed as `serde_json` does when it stands `depth` levels deep in a
+/// document (two spaces a level): its inner lines are indented for that depth, its first line
+/// is not. Written directly, without re-indenting a string afterwards.
+#[must_use]
+pub fn pretty_at(v: &impl serde::Serialize, depth: usize) -> String {
+    let mut out = Vec::with_capacity(512);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { depth, has_value: false });
+    v.serialize(&mut ser).expect("plain structs of strings and numbers serialize");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// A value as an array item `depth` levels deep: [`pretty_at`] with its first line indented.
+#[must_use]
+pub fn pretty_item(v: &impl serde::Serialize, depth: usize) -> String {
+    format!("{}{}", "  ".repeat(depth), pretty_at(v, depth))
+}
+
+/// `serde_json`'s pretty formatter, starting `depth` levels deep.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn newline(&self, w: &mut (impl ?Sized + io::Write)) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Runs a writer over `reports` into a string (what a whole-run render is).
@@ -182,9 +259,15 @@ mod tests {
         assert_eq!(out, b"x");
     }
 
+    /// Nested pretty-printing is `serde_json`'s pretty-printing of the whole document.
     #[test]
-    fn indentation() {
-        assert_eq!(indent_rest("{\n  \"a\": 1\n}", 2), "{\n    \"a\": 1\n  }");
-        assert_eq!(indent_all("{\n  \"a\": 1\n}", 4), "    {\n      \"a\": 1\n    }");
+    fn nested_values_print_as_in_the_whole_document() {
+        let inner = serde_json::json!({"a": [1, {"b": []}, {}], "c": {"d": "e\nf"}, "g": []});
+        let whole = serde_json::json!({"x": [inner.clone(), inner.clone()]});
+        let expected = pretty(&whole);
+        let items = [pretty_item(&inner, 2), pretty_item(&inner, 2)].join(",\n");
+        assert_eq!(format!("{{\n  \"x\": [\n{items}\n  ]\n}}"), expected);
+        assert_eq!(pretty_at(&inner, 0), pretty(&inner));
+        assert_eq!(pretty_at(&serde_json::json!([]), 3), "[]");
     }
 }
