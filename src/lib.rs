@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The core knows nothing of this crate; this crate's modules may use the core and those
-//! listed before them: `syntax`, `settings`, `packs`, `config`, `discover`, `explain`,
+//! listed before them: `syntax`, `settings`, `packs`, `config`, `discover`, `explain`, `fix`,
 //! `render`, `packtest_report`, `lsp`, `cli`.
 
 pub mod cli;
