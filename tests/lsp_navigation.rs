@@ -59,7 +59,9 @@ impl Server {
     }
 
     fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+        let mut msg = json!({ "jsonrpc": "2.0", "method": method });
+        msg["params"] = params;
+        self.send(&msg);
     }
 
     /// The next message that `pred` accepts (others are dropped).
@@ -77,7 +79,9 @@ impl Server {
     fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let mut msg = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        msg["params"] = params;
+        self.send(&msg);
         self.wait(&format!("answer to {method}"), |m| m["id"] == id && m.get("method").is_none())
     }
 
@@ -153,6 +157,11 @@ fn repo() -> &'static Path {
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(repo().join("fixtures").join(name)).expect("fixture")
+}
+
+/// A position's `line` as an index.
+fn line_number(v: &Value) -> usize {
+    usize::try_from(v.as_u64().expect("a line number")).expect("a small line number")
 }
 
 /// The line (0-based) of the first line of `text` that contains `needle`.
@@ -269,7 +278,7 @@ fn definition_from_a_finding_opens_the_builtin_policy_in_a_read_only_cache_copy(
     assert_eq!(copy, original, "the copy is the embedded text");
     assert!(std::fs::metadata(&target).expect("meta").permissions().readonly(), "the copy is read-only");
     assert!(version_dir.join("policies/lync-2013/vocabulary.kdl").is_file(), "the whole pack is copied");
-    let at = loc["range"]["start"]["line"].as_u64().expect("line") as usize;
+    let at = line_number(&loc["range"]["start"]["line"]);
     assert!(
         original.lines().nth(at).is_some_and(|l| l.starts_with("policy \"enterprise-voice/pbx-replacement\"")),
         "the range is the policy's id, line {at}: {loc}"
@@ -285,7 +294,7 @@ fn definition_from_a_waiver_rule_id_and_nothing_elsewhere() {
     let r = s.at("textDocument/definition", &uri, 3, 20);
     let target = path_of(r["result"]["uri"].as_str().unwrap_or_else(|| panic!("a location: {r}")));
     let policy = std::fs::read_to_string(&target).expect("copy");
-    let at = r["result"]["range"]["start"]["line"].as_u64().expect("line") as usize;
+    let at = line_number(&r["result"]["range"]["start"]["line"]);
     assert!(policy.lines().nth(at).is_some_and(|l| l.contains("\"enterprise-voice/call-park\"")), "{r}");
     assert_eq!(s.at("textDocument/definition", &uri, 1, 6)["result"], Value::Null, "no rule at a plain need");
     assert_eq!(s.at("textDocument/definition", &uri, 3, 45)["result"], Value::Null, "the reason is not a rule id");
@@ -304,7 +313,7 @@ fn definition_of_a_pack_directory_policy_is_its_file() {
     let r = s.at("textDocument/definition", &uri, 0, 9);
     assert_eq!(path_of(r["result"]["uri"].as_str().unwrap_or_else(|| panic!("a location: {r}"))), file);
     let policy = std::fs::read_to_string(&file).expect("policy");
-    let at = r["result"]["range"]["start"]["line"].as_u64().expect("line") as usize;
+    let at = line_number(&r["result"]["range"]["start"]["line"]);
     assert!(policy.lines().nth(at).is_some_and(|l| l.contains(&format!("\"{id}\""))), "{r}");
     assert!(!cache.path().join("lync-lint").exists(), "no copy of the built-in pack was needed");
 }
