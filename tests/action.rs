@@ -5,6 +5,7 @@
 //! not run. A flagged workspace fails with annotations, a summary and SARIF; a clean one
 //! passes; without `lync-lint` on `PATH` the action installs it with `cargo install` (a stand-in
 //! `cargo` here, which records its arguments).
+#![cfg(unix)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
