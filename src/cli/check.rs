@@ -436,7 +436,7 @@ fn check_chunk(
                 }
                 let applied = std::mem::take(&mut report.baseline);
                 if run.record {
-                    run.recorded.extend(Baseline::entries_of(&report));
+                    run.recorded.extend(report.baseline_entries());
                     run.recorded.extend(applied.hidden.iter().cloned());
                 }
                 run.applied.add(applied);

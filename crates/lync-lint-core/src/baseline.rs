@@ -11,7 +11,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
-use crate::engine::FileReport;
 
 /// One recorded finding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -56,24 +55,18 @@ fn entry(file: &str, d: &Diagnostic) -> Option<Entry> {
     })
 }
 
-impl Baseline {
-    /// Records every unwaived finding of `reports`.
-    #[must_use]
-    pub fn record(reports: &[FileReport]) -> Self {
-        Self::from_entries(reports.iter().flat_map(Self::entries_of).collect())
-    }
+/// The unwaived findings among one file's diagnostics, as baseline entries.
+#[must_use]
+pub fn entries(file: &str, diagnostics: &[Diagnostic]) -> Vec<Entry> {
+    diagnostics.iter().filter_map(|d| entry(file, d)).collect()
+}
 
+impl Baseline {
     /// A baseline of these entries (in any order).
     #[must_use]
     pub fn from_entries(mut findings: Vec<Entry>) -> Self {
         findings.sort();
         Self { version: 1, findings }
-    }
-
-    /// The unwaived findings of one file, as baseline entries.
-    #[must_use]
-    pub fn entries_of(report: &FileReport) -> Vec<Entry> {
-        report.diagnostics.iter().filter_map(|d| entry(&report.file.name, d)).collect()
     }
 
     /// Parses a baseline file's text.
@@ -178,7 +171,7 @@ mod tests {
             ),
             report("a.kdl", vec![finding("z/rule", Some("voice/pbx[1]"))]),
         ];
-        let b = Baseline::record(&reports);
+        let b = Baseline::from_entries(reports.iter().flat_map(FileReport::baseline_entries).collect());
         assert_eq!(b.version, 1);
         assert_eq!(
             b.findings,
@@ -188,7 +181,7 @@ mod tests {
                 entry("z/rule", "b.kdl", "voice/pbx[2]")
             ]
         );
-        assert_eq!(Baseline::entries_of(&reports[1]), [entry("z/rule", "a.kdl", "voice/pbx[1]")]);
+        assert_eq!(reports[1].baseline_entries(), [entry("z/rule", "a.kdl", "voice/pbx[1]")]);
         assert_eq!(
             Baseline::from_entries(vec![entry("b", "f", ""), entry("a", "f", "")]).findings,
             [entry("a", "f", ""), entry("b", "f", "")]

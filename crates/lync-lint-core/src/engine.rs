@@ -107,6 +107,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The unwaived findings of this file, as baseline entries.
+    #[must_use]
+    pub fn baseline_entries(&self) -> Vec<crate::baseline::Entry> {
+        crate::baseline::entries(&self.file.name, &self.diagnostics)
+    }
+
     /// A report without verdict: the file's needs are unknown.
     #[must_use]
     pub fn unknown(file: Arc<SourceFile>, diagnostics: Vec<Diagnostic>) -> Self {

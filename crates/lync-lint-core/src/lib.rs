@@ -5,19 +5,29 @@
 //! data in policy packs. It knows nothing of the command line, the terminal, the editor or
 //! the clock: today's date and the explanation of syntax errors come in as arguments.
 //!
-//! Modules, from the bottom up; each may use only those above it in this list:
+//! Modules, from the bottom up; each uses only those above it in this list (tests aside):
 //!
 //! ```text
-//! doc      spans and the document model         text     line index (lines, columns, UTF-16)
-//! diag     diagnostics, severities               parse    the KDL v2 parser
-//! kql      the KDL Query Language                source   reading files (bounded)
-//! read     decoding helpers for pack files       fix      safe fixes: applying edits, KDL v1 -> v2
-//! vocab    vocabularies (what a file may say)
-//! schema   validating a file against them        policy   policy files and conditions
-//! pack     loading packs                          eval     evaluating conditions (evidence)
-//! waiver   waivers                                baseline baselines
-//! engine   checking a file: findings, suppression, verdict
-//! packtest policy tests
+//! doc       spans and the document model
+//! diag      diagnostics, severities, fixes as edits
+//! codes     the registry of the engine's own codes
+//! text      the line index (lines, columns, UTF-16)
+//! parse     the KDL v2 parser and its one lexer
+//! fix       the safe fixes: edits, KDL v1 -> v2
+//! kql       the KDL Query Language
+//! source    reading files (bounded)
+//! read      decoding helpers for pack files
+//! vocab     vocabularies (what a file may say)
+//! schema    validating a file against them
+//! select    which codes a run reports
+//! policy    policy files and conditions
+//! pack      loading packs; what a pack decides
+//! eval      evaluating conditions (evidence)
+//! waiver    waivers
+//! baseline  baselines
+//! hybrid    hybrid sizing
+//! engine    checking a file: findings, suppression, verdict
+//! packtest  policy tests
 //! ```
 
 #![warn(missing_docs)]

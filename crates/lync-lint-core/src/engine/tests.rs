@@ -380,7 +380,7 @@ fn waivers_of_rules_that_do_not_run_are_not_unused() {
 #[test]
 fn the_baseline_hides_known_findings_before_the_verdict() {
     let first = checked(PBX);
-    let baseline = crate::baseline::Baseline::record(std::slice::from_ref(&first));
+    let baseline = crate::baseline::Baseline::from_entries(first.baseline_entries());
     let opts = CheckOptions { baseline: Some(Arc::new(baseline.clone().by_file())), ..CheckOptions::default() };
     let r = check_with(&packs(), &opts, PBX);
     assert_eq!((r.verdict, r.diagnostics.len()), (Some(Verdict::Viable), 0));
@@ -410,7 +410,7 @@ fn packs_that_decide_nothing_give_no_verdict_but_keep_the_suppression() {
     let first = check(SourceFile::new("e.lync.kdl", PBX), &set, &CheckOptions::default());
     assert_eq!((first.verdict, codes(&first)), (None, vec!["t/pbx"]));
     assert!(first.ruled_out_by.is_empty() && first.hybrid.is_none());
-    let baseline = crate::baseline::Baseline::record(std::slice::from_ref(&first)).by_file();
+    let baseline = crate::baseline::Baseline::from_entries(first.baseline_entries()).by_file();
     let opts =
         CheckOptions { baseline: Some(Arc::new(baseline)), target: Some("hybrid".into()), ..CheckOptions::default() };
     let r = check(SourceFile::new("e.lync.kdl", PBX), &set, &opts);
