@@ -84,7 +84,14 @@ fn many_errors_on_one_long_line_are_described_and_capped() {
     let start = Instant::now();
     let run = lint(tmp.path(), &["check", "--no-config", "q.lync.kdl"]);
     run.expect(1);
-    assert!(run.stdout.contains("at q.lync.kdl:1:3:"), "{}", super::clip(&run.stdout));
+    // The `kdl` crate's first error is at column 3; when the crate runs past its time budget
+    // (a loaded machine), the parser's own error, at column 7, is reported instead. Either is
+    // described by its position, not drawn.
+    assert!(
+        run.stdout.contains("at q.lync.kdl:1:3:") || run.stdout.contains("at q.lync.kdl:1:7:"),
+        "{}",
+        super::clip(&run.stdout)
+    );
     assert!(run.stdout.matches("kdl::syntax").count() <= 100, "at most 100 syntax errors per file");
     assert!(run.stdout.len() < 200_000, "{} bytes", run.stdout.len());
     // Schema errors are not capped by the parser: the drawing is.
