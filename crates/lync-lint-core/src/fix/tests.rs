@@ -97,6 +97,31 @@ fn overlapping_outside_and_splitting_edits_are_dropped() {
 }
 
 #[test]
+fn adjacent_edits_and_an_insertion_at_an_edit_s_end_are_all_applied() {
+    let text = "abcd";
+    let edits = [Edit::new(Span::new(1, 2), "B"), Edit::new(Span::new(0, 1), "A"), Edit::new(Span::new(2, 2), "+")];
+    assert_eq!(apply_counted(text, &edits), Fixed { text: "AB+cd".to_owned(), fixes: 3 });
+}
+
+#[test]
+fn normalized_edits_are_those_applied_in_order() {
+    let text = "héllo world";
+    let edits = [
+        Edit::new(Span::new(7, 12), "there"),
+        Edit::new(Span::new(2, 3), "e"), // inside `é`
+        Edit::new(Span::new(0, 1), "H"),
+        Edit::new(Span::new(0, 3), "X"),   // overlaps `H`
+        Edit::new(Span::new(1, 3), "é"),   // changes nothing
+        Edit::new(Span::new(12, 12), "!"), // an insertion at the end
+    ];
+    let chosen = normalized(text, &edits);
+    assert_eq!(chosen, [edits[2].clone(), edits[0].clone(), edits[5].clone()]);
+    assert_eq!(apply(text, &chosen), apply(text, &edits));
+    assert_eq!(apply(text, &chosen), "Héllo there!");
+    assert_eq!(normalized(text, &[]), []);
+}
+
+#[test]
 fn quoting_reads_back_as_the_value() {
     for s in
         ["plain", "with space", "q\"uote", "back\\slash", "line\nbreak\r\n", "\u{85}\u{2028}", "\u{7}", "", "#true"]
@@ -236,6 +261,110 @@ fn v1_keywords_names_and_raw_strings_are_rewritten() {
 fn v1_names_that_are_keywords_are_quoted_not_made_keywords() {
     let v1 = "true 1\nnode null=false\n(null)n 1\n";
     assert_eq!(apply(v1, &v1_to_v2(v1)), "\"true\" 1\nnode \"null\"=#false\n(\"null\")n 1\n");
+}
+
+/// `v1` rewritten.
+fn v2(v1: &str) -> String {
+    apply(v1, &v1_to_v2(v1))
+}
+
+#[test]
+fn a_node_starts_after_a_newline_a_semicolon_and_braces() {
+    // A keyword is quoted where it names a node, and becomes `#...` where it is a value.
+    assert_eq!(v2("a 1\ntrue 2\r\nnull 3\n"), "a 1\n\"true\" 2\r\n\"null\" 3\n");
+    assert_eq!(v2("a 1; true 2;null 3"), "a 1; \"true\" 2;\"null\" 3");
+    assert_eq!(v2("a {true 1}\nb { null; false }"), "a {\"true\" 1}\nb { \"null\"; \"false\" }");
+    assert_eq!(v2("a {\n    b\n} \nfalse"), "a {\n    b\n} \n\"false\"");
+}
+
+#[test]
+fn type_annotations_are_names_and_the_value_after_them_a_value() {
+    assert_eq!(v2("node (true)1 x=(null)false\n"), "node (\"true\")1 x=(\"null\")#false\n");
+    assert_eq!(v2("(t)n true\n"), "(t)n #true\n");
+    assert_eq!(v2("(  t  )n null"), "(  t  )n #null");
+}
+
+#[test]
+fn slashdash_comments_out_what_follows_which_is_still_rewritten() {
+    assert_eq!(v2("node /-true\n"), "node /-#true\n");
+    assert_eq!(v2("/-true 1\n"), "/-\"true\" 1\n");
+    assert_eq!(v2("node /-x=null\n"), "node /-x=#null\n");
+}
+
+#[test]
+fn a_type_annotation_does_not_end_the_node_name_it_annotates() {
+    assert_eq!(v2("(t)true 1\n"), "(t)\"true\" 1\n");
+    assert_eq!(v2("n (t)true"), "n (t)#true");
+}
+
+#[test]
+fn a_line_continuation_keeps_the_node_going() {
+    assert_eq!(v2("a \\\n true"), "a \\\n #true");
+    assert_eq!(v2("a \\  \r\n true"), "a \\  \r\n #true");
+    assert_eq!(v2("a \\ // note\n true"), "a \\ // note\n #true");
+    assert_eq!(v2("a \\\u{2028}true"), "a \\\u{2028}#true");
+    assert_eq!(v2("a \\"), "a \\");
+}
+
+#[test]
+fn comments_run_to_their_end_and_unterminated_ones_to_the_end_of_the_text() {
+    assert_eq!(v2("a /* x */ true // null\nnull"), "a /* x */ #true // null\n\"null\"");
+    assert_eq!(v2("a /* é */ true"), "a /* é */ #true");
+    assert_eq!(v1_to_v2("a /* true"), []);
+    assert_eq!(v1_to_v2("a /* /* */ true"), []);
+    assert_eq!(v1_to_v2("a // true"), []);
+}
+
+#[test]
+fn characters_that_are_no_token_are_stepped_over() {
+    assert_eq!(v2("a [ true ]null"), "a [ #true ]#null");
+    assert_eq!(v2("a[b] true"), "a[b] #true");
+}
+
+#[test]
+fn a_hash_inside_a_bare_word_makes_it_a_v1_name_to_quote() {
+    assert_eq!(v2("a#b c#d=1 e#"), "\"a#b\" \"c#d\"=1 \"e#\"");
+    assert_eq!(v2("n #x true"), "n \"#x\" #true");
+    assert_eq!(v2("n #true ##\"raw\"## #nan"), "n #true ##\"raw\"## #nan", "v2 keywords and raw strings stay");
+}
+
+#[test]
+fn quoted_strings_keep_their_escapes_and_end_at_their_closing_quote() {
+    assert_eq!(v2("a \"x\\\"y\" true"), "a \"x\\\"y\" #true");
+    assert_eq!(v2("a \"x\\\\\" true"), "a \"x\\\\\" #true");
+    assert_eq!(v2("a \"\\/\\n\\/\" null"), "a \"/\\n/\" #null");
+    // v2's whitespace escape may span lines: it is kept, not rewritten.
+    assert_eq!(v2("a \"x\\\n   y\" true"), "a \"x\\\n   y\" #true");
+    assert_eq!(v2("a \"x\\ \t y\" true"), "a \"x\\ \t y\" #true");
+    // A literal newline is escaped, and so is one after an escape.
+    assert_eq!(v2("a \"\\/\ny\" true"), "a \"/\\ny\" #true");
+    assert_eq!(v2("a \"é\ny\" true"), "a \"é\\ny\" #true");
+    // v2 multi-line strings stay; unterminated strings are not rewritten.
+    assert_eq!(v2("a \"\"\"\n  true\n  \"\"\" true"), "a \"\"\"\n  true\n  \"\"\" #true");
+    assert_eq!(v1_to_v2("a true \"x\\/"), [Edit::new(Span::new(2, 6), "#true")]);
+    assert_eq!(v1_to_v2("a \"x\\"), []);
+    assert_eq!(v1_to_v2("a \"\"\"\n  x"), []);
+}
+
+#[test]
+fn raw_strings_keep_their_fences() {
+    assert_eq!(v2("n r##\"a\"#b\"## true"), "n ##\"a\"#b\"## #true");
+    assert_eq!(v2("n r#\"a\"# r\"b\" true"), "n #\"a\"# #\"b\"# #true");
+    assert_eq!(v2("n r\"é\" true"), "n #\"é\"# #true");
+    assert_eq!(v1_to_v2("n r#\"a\" true"), [], "unterminated");
+    assert_eq!(v2("n r# true"), "n \"r#\" #true", "`r#` without a quote is a v1 name");
+}
+
+#[test]
+fn numbers_are_left_alone() {
+    assert_eq!(v1_to_v2("n 1 +2 -3 .5 1e3 0x1f 1_000 1.5e-3"), []);
+    assert_eq!(v2("n +x -y true"), "n +x -y #true");
+}
+
+#[test]
+fn bare_words_that_start_with_r_are_not_raw_strings() {
+    assert_eq!(v2("node rate=true r 1 rr=null\n"), "node rate=#true r 1 rr=#null\n");
+    assert_eq!(v2("r true\n"), "r #true\n");
 }
 
 #[test]
