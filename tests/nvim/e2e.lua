@@ -76,8 +76,9 @@ local function check_definition(bufnr, d)
   return err
 end
 
--- The verdict code lens on line 1: refreshed until it reads `want` (the lenses of the last
--- refresh stay until the new ones arrive), or the last title seen after the timeout.
+-- The verdict code lens on line 1: refreshed until it starts with `want` (the lenses of the
+-- last refresh stay until the new ones arrive; what follows the verdict, such as the hybrid
+-- range, is the server's to add), or the last title seen after the timeout.
 local function lens_title(bufnr, want)
   vim.lsp.codelens.refresh()
   local title
@@ -87,7 +88,7 @@ local function lens_title(bufnr, want)
         title = lens.command.title
       end
     end
-    return title == want
+    return title ~= nil and title:sub(1, #want) == want
   end, 50)
   return title
 end
@@ -126,8 +127,8 @@ local function main()
   end
   local want = "online-ruled-out by " .. #first .. " rules"
   local lens = lens_title(bufnr, want)
-  if lens ~= want then
-    return fail("code lens: expected `" .. want .. "`, got `" .. tostring(lens) .. "`")
+  if not lens or lens:sub(1, #want) ~= want then
+    return fail("code lens: expected `" .. want .. "...`, got `" .. tostring(lens) .. "`")
   end
   say("code lens: " .. lens)
 
@@ -176,7 +177,7 @@ local function main()
     return fail("expected " .. #first .. " waiver lines in the buffer, found " .. waivers)
   end
   lens = lens_title(bufnr, "online-viable")
-  if lens ~= "online-viable" then
+  if not lens or lens:sub(1, #"online-viable") ~= "online-viable" then
     return fail("code lens after the waivers: expected `online-viable`, got `" .. tostring(lens) .. "`")
   end
   say("ok: " .. #first .. " findings waived by quick fixes; no diagnostics left; code lens: " .. lens)
