@@ -7,9 +7,15 @@
 # Both crates are packaged together, so lync-lint is verified (built from its .crate) against
 # the packaged lync-lint-core, as `cargo publish --workspace` would. Exits non-zero with a
 # `package-check: FAILED` line when something is missing or the build fails.
+#
+# The builds go to target/dist (shared with .ci/wheel-check.sh, which builds the same
+# dependencies the same way). Cargo takes the packaged lync-lint-core for a registry crate,
+# whose build it never checks for changes, so its last build is removed first: otherwise a
+# second run would verify lync-lint against the core of the first.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+export CARGO_TARGET_DIR="$repo/target/dist"
 
 fail() {
     echo "package-check: FAILED: $*"
@@ -43,13 +49,14 @@ done
 
 # Package and verify both: each .crate is unpacked and built on its own.
 start=$SECONDS
+cargo clean --quiet -p lync-lint-core 2>/dev/null || true
 if ! cargo package --locked --allow-dirty -p lync-lint-core -p lync-lint > "$list" 2>&1; then
     tail -40 "$list"
     fail "cargo package --locked -p lync-lint-core -p lync-lint"
 fi
 grep -E '^ *(Packaged|Verifying|Finished)' "$list" || true
-for c in target/package/lync-lint-core-*.crate target/package/lync-lint-[0-9]*.crate; do
+for c in "$CARGO_TARGET_DIR"/package/lync-lint-core-*.crate "$CARGO_TARGET_DIR"/package/lync-lint-[0-9]*.crate; do
     [ -f "$c" ] || fail "no .crate written ($c)"
-    echo "package-check: $c ($(du -h "$c" | cut -f1))"
+    echo "package-check: ${c#"$repo"/} ($(du -h "$c" | cut -f1))"
 done
 echo "package-check: ok (both crates packaged and verified in $((SECONDS - start)) s)"

@@ -9,6 +9,8 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
+# The dependencies are built as .ci/package-check.sh builds them: share its target directory.
+export CARGO_TARGET_DIR="$repo/target/dist"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
