@@ -310,6 +310,8 @@ fn a_line_continuation_keeps_the_node_going() {
 fn comments_run_to_their_end_and_unterminated_ones_to_the_end_of_the_text() {
     assert_eq!(v2("a /* x */ true // null\nnull"), "a /* x */ #true // null\n\"null\"");
     assert_eq!(v2("a /* é */ true"), "a /* é */ #true");
+    assert_eq!(v2("long-node-name /**/ true"), "long-node-name /**/ #true");
+    assert_eq!(v2("long-node-name /*/**/*/ true"), "long-node-name /*/**/*/ #true");
     assert_eq!(v1_to_v2("a /* true"), []);
     assert_eq!(v1_to_v2("a /* /* */ true"), []);
     assert_eq!(v1_to_v2("a // true"), []);
@@ -336,6 +338,8 @@ fn quoted_strings_keep_their_escapes_and_end_at_their_closing_quote() {
     // v2's whitespace escape may span lines: it is kept, not rewritten.
     assert_eq!(v2("a \"x\\\n   y\" true"), "a \"x\\\n   y\" #true");
     assert_eq!(v2("a \"x\\ \t y\" true"), "a \"x\\ \t y\" #true");
+    assert_eq!(v2("a \"x\\  \n  y\" true"), "a \"x\\  \n  y\" #true");
+    assert_eq!(v2("a \"x\\ \u{2028} y\" true"), "a \"x\\ \u{2028} y\" #true");
     // A literal newline is escaped, and so is one after an escape.
     assert_eq!(v2("a \"\\/\ny\" true"), "a \"/\\ny\" #true");
     assert_eq!(v2("a \"é\ny\" true"), "a \"é\\ny\" #true");
@@ -359,6 +363,8 @@ fn raw_strings_keep_their_fences() {
 fn numbers_are_left_alone() {
     assert_eq!(v1_to_v2("n 1 +2 -3 .5 1e3 0x1f 1_000 1.5e-3"), []);
     assert_eq!(v2("n +x -y true"), "n +x -y #true");
+    // A word that only starts like a number is quoted like any other v1 name.
+    assert_eq!(v2("n -a#b +# a1# .b#"), "n \"-a#b\" \"+#\" \"a1#\" \".b#\"");
 }
 
 #[test]
