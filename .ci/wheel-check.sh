@@ -30,7 +30,8 @@ fi
 wheel="$(ls "$work"/dist/lync_lint-*.whl 2>/dev/null | head -n 1)"
 [ -n "$wheel" ] || fail "no wheel in $work/dist"
 echo "wheel-check: built $(basename "$wheel") in $((SECONDS - start)) s"
-python3 -m zipfile -l "$wheel" | grep -q 'scripts/lync-lint' || fail "the wheel does not carry the lync-lint binary"
+python3 -m zipfile -l "$wheel" > "$work/wheel.list"   # whole, then grep (grep -q would cut the pipe)
+grep -q 'scripts/lync-lint' "$work/wheel.list" || fail "the wheel does not carry the lync-lint binary"
 
 # A fresh virtualenv with nothing but the wheel.
 python3 -m venv "$work/venv"
