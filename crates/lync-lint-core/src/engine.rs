@@ -233,10 +233,9 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today, &running);
     let baseline =
         opts.baseline.as_ref().map(|b| crate::baseline::apply(b, &file.name, &mut diagnostics)).unwrap_or_default();
-    // A pack set that decides nothing gives no verdict. (`verdict: None` only repeats what
-    // `unknown` sets: deleting it is an equivalent mutant, see `.cargo/mutants.toml`.)
+    // A pack set that decides nothing gives no verdict (`unknown` has none).
     let Some(decision) = decision else {
-        return FileReport { verdict: None, baseline, ..FileReport::unknown(file, diagnostics) };
+        return FileReport { baseline, ..FileReport::unknown(file, diagnostics) };
     };
     let rules_out = |d: &Diagnostic| d.rules_out.as_deref() == Some(decision.option.as_str());
     let ruled_out_by: Vec<String> = diagnostics
