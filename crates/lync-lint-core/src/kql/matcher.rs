@@ -2,23 +2,51 @@
 //! pass per selector step (no recursion, linear in document size per step), and the value
 //! comparison rules documented on [`super::Query`].
 
+use std::cell::{OnceCell, RefCell};
 use std::cmp::Ordering;
 
 use super::{Accessor, AccessorMatcher, Combinator, Head, Matchers, Op, Operand, Selector, TypeMatcher};
 use crate::doc::{Document, Entry, Node, Value};
 
-/// A document flattened once, in pre-order, so that many queries can run against it
-/// without walking the tree again.
+/// A document prepared once so that many queries can run against it: the nodes of each
+/// level the common `top() > a > b` paths go through, grouped by name on first use, and,
+/// when a query needs it, the whole document flattened in pre-order.
 pub struct Index<'a> {
     roots: &'a [Node],
-    flat: Vec<Flat<'a>>,
+    /// Top-level nodes by name, in document order.
+    top: Groups<'a>,
+    /// The children of each node a path went through (keyed by its address), by name.
+    children: RefCell<foldhash::HashMap<*const Node, Groups<'a>>>,
+    flat: OnceCell<Vec<Flat<'a>>>,
+}
+
+/// Sibling nodes by name, each list in document order.
+type Groups<'a> = foldhash::HashMap<&'a str, Vec<&'a Node>>;
+
+fn group(nodes: &[Node]) -> Groups<'_> {
+    let mut groups = Groups::default();
+    for n in nodes {
+        groups.entry(n.name.value.as_str()).or_insert_with(Vec::new).push(n);
+    }
+    groups
 }
 
 impl<'a> Index<'a> {
-    /// Flattens `doc` for querying.
+    /// Prepares `doc` for querying.
     #[must_use]
     pub fn new(doc: &'a Document) -> Self {
-        Self { roots: &doc.nodes, flat: flatten(doc) }
+        Self { roots: &doc.nodes, top: group(&doc.nodes), children: RefCell::default(), flat: OnceCell::new() }
+    }
+
+    /// Appends the children of `parent` named `name`, in document order, to `out`.
+    fn children_named(&self, parent: &'a Node, name: &str, out: &mut Vec<&'a Node>) {
+        let mut cache = self.children.borrow_mut();
+        let groups = cache.entry(std::ptr::from_ref(parent)).or_insert_with(|| group(parent.children()));
+        out.extend(groups.get(name).into_iter().flatten());
+    }
+
+    fn flat(&self) -> &[Flat<'a>] {
+        self.flat.get_or_init(|| flatten(self.roots))
     }
 }
 
@@ -29,10 +57,10 @@ struct Flat<'a> {
     prev: Option<usize>,
 }
 
-fn flatten(doc: &Document) -> Vec<Flat<'_>> {
+fn flatten(roots: &[Node]) -> Vec<Flat<'_>> {
     let mut out = Vec::new();
     // (remaining siblings, parent index, index of the previous sibling)
-    let mut stack = vec![(doc.nodes.iter(), None, None)];
+    let mut stack = vec![(roots.iter(), None, None)];
     while let Some((iter, parent, prev)) = stack.last_mut() {
         let Some(node) = iter.next() else {
             stack.pop();
@@ -49,33 +77,60 @@ fn flatten(doc: &Document) -> Vec<Flat<'_>> {
 }
 
 pub(super) fn select<'a>(selectors: &[Selector], index: &Index<'a>) -> Vec<&'a Node> {
-    select_from_top(selectors, index.roots).unwrap_or_else(|| select_flat(selectors, index))
+    select_from_top(selectors, index).unwrap_or_else(|| select_flat(selectors, index))
 }
 
 #[cfg(test)]
 pub(super) fn both_ways<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<(Vec<&'a Node>, Vec<&'a Node>)> {
-    Some((select_from_top(selectors, index.roots)?, select_flat(selectors, index)))
+    Some((select_from_top(selectors, index)?, select_flat(selectors, index)))
 }
 
-/// The common shape, one `top() > a > b[...]` path, walked down the tree: only the nodes
-/// along the matching paths are visited. `None` for any other shape.
-fn select_from_top<'a>(selectors: &[Selector], roots: &'a [Node]) -> Option<Vec<&'a Node>> {
-    let [sel] = selectors else { return None };
+/// The common shape, `top() > a > b[...]` paths (one, or several joined by `||`), walked
+/// down the tree: only the nodes along the matching paths are visited. `None` for any other
+/// shape.
+fn select_from_top<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<Vec<&'a Node>> {
+    if let [sel] = selectors {
+        return top_path(sel, index);
+    }
+    let mut all = Vec::new();
+    for sel in selectors {
+        all.extend(top_path(sel, index)?);
+    }
+    // Document order (a node starts after its ancestors and its earlier siblings), each once.
+    all.sort_by_key(|n| n.span.start);
+    all.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    Some(all)
+}
+
+fn top_path<'a>(sel: &Selector, index: &Index<'a>) -> Option<Vec<&'a Node>> {
     if !matches!(sel.head, Head::Top) || sel.steps.iter().any(|(c, _)| *c != Combinator::Child) {
         return None;
     }
     let ((_, first), rest) = sel.steps.split_first()?;
-    let mut level: Vec<&'a Node> = roots.iter().filter(|n| first.matches(n)).collect();
+    let mut level: Vec<&'a Node> = match &first.name {
+        Some(name) => {
+            index.top.get(name.value.as_str()).into_iter().flatten().copied().filter(|n| first.matches(n)).collect()
+        }
+        None => index.roots.iter().filter(|n| first.matches(n)).collect(),
+    };
     for (_, m) in rest {
         // Document order holds: a node's subtree precedes its next sibling's.
-        level = level.iter().flat_map(|n| n.children()).filter(|c| m.matches(c)).collect();
+        let mut next = Vec::new();
+        for n in &level {
+            match &m.name {
+                Some(name) => index.children_named(n, &name.value, &mut next),
+                None => next.extend(n.children()),
+            }
+        }
+        next.retain(|c| m.matches(c));
+        level = next;
     }
     Some(level)
 }
 
 /// Any query: one boolean pass per selector step over the flattened document.
 fn select_flat<'a>(selectors: &[Selector], index: &Index<'a>) -> Vec<&'a Node> {
-    let flat = &index.flat;
+    let flat = index.flat();
     let mut hit = vec![false; flat.len()];
     for sel in selectors {
         for (h, m) in hit.iter_mut().zip(eval(sel, flat)) {

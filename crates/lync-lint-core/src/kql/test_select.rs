@@ -367,6 +367,11 @@ fn paths_from_top_agree_with_the_general_evaluation() {
         "top() > deployment > target",
         "top() > management > [val() = #true]",
         "top() > [] > [val() = #false]",
+        // Several paths: their union, in document order, each node once.
+        "top() > a > b || top() > a",
+        "top() > a > b || top() > a > b[x] || top() > b",
+        "top() > voice > call-park[val() = #true] || top() > voice > response-groups[val() = #true]",
+        "top() > site[datacenter = #true] || top() > [] > [val() = #true] || top() > site",
     ];
     let mut compared = 0;
     for q in queries {
