@@ -107,12 +107,12 @@ pub fn column_from(
     }
 }
 
-/// Line starts of one text, computed once; each lookup is a binary search.
+/// Line starts of one text, computed once, when first needed; each lookup is a binary search.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset of the start of each line; the first is always 0.
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
     /// The last column computed, in characters and in UTF-16 units: (line, offset, column).
     /// Each lookup counts only from the previous one, forwards or backwards, so many
     /// diagnostics on one long line cost one pass over it, not one pass each.
@@ -124,13 +124,17 @@ impl<'a> LineIndex<'a> {
     /// Indexes the lines of `text`.
     #[must_use]
     pub fn new(text: &'a str) -> Self {
-        Self { text, starts: line_starts(text), chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }
+        Self { text, starts: std::cell::OnceCell::new(), chars: Cell::new((0, 0, 0)), utf16: Cell::new((0, 0, 0)) }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| line_starts(self.text))
     }
 
     /// The number of lines (a text ending in `\n` has an empty last line).
     #[must_use]
     pub fn line_count(&self) -> usize {
-        self.starts.len()
+        self.starts().len()
     }
 
     /// The 1-based line and column of a byte offset.
@@ -166,7 +170,7 @@ impl<'a> LineIndex<'a> {
     /// column inside a character is that character's start.
     #[must_use]
     pub fn offset_at(&self, line: usize, column: usize, units: Units) -> usize {
-        let Some(&start) = self.starts.get(line) else { return self.text.len() };
+        let Some(&start) = self.starts().get(line) else { return self.text.len() };
         let end = self.content_end(line).max(start);
         let mut counted = 0;
         for (i, c) in self.text.get(start..end).unwrap_or("").char_indices() {
@@ -208,7 +212,7 @@ impl<'a> LineIndex<'a> {
     /// The text of a 1-based line, without its line ending (empty past the last line).
     #[must_use]
     pub fn line_text(&self, line: usize) -> &'a str {
-        let Some(&start) = line.checked_sub(1).and_then(|i| self.starts.get(i)) else {
+        let Some(&start) = line.checked_sub(1).and_then(|i| self.starts().get(i)) else {
             return "";
         };
         let end = self.content_end(line - 1);
@@ -227,14 +231,14 @@ impl<'a> LineIndex<'a> {
     /// content (before its `\r\n` or `\n`) and onto a character boundary.
     fn locate(&self, offset: usize) -> (usize, usize, usize) {
         let offset = self.floor(offset);
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.starts.get(line).copied().unwrap_or(0);
+        let line = self.starts().partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts().get(line).copied().unwrap_or(0);
         (line, start, offset.min(self.content_end(line)))
     }
 
     /// Where the content of 0-based `line` ends: before its line ending, or at the end of text.
     fn content_end(&self, line: usize) -> usize {
-        let Some(&next) = self.starts.get(line + 1) else {
+        let Some(&next) = self.starts().get(line + 1) else {
             return self.text.len();
         };
         let bytes = self.text.as_bytes();
