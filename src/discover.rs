@@ -19,6 +19,9 @@ pub struct Selection {
     /// `None`: the default, `*.lync.kdl`.
     pub include: Option<globset::GlobSet>,
     pub exclude: Option<globset::GlobSet>,
+    /// The working directory when the selection was made (relative paths are under it):
+    /// asked once, not once per file.
+    cwd: PathBuf,
 }
 
 impl Selection {
@@ -38,20 +41,22 @@ impl Selection {
             b.build().ok()
         };
         let root = std::path::absolute(&root).unwrap_or(root);
-        Self { root, include: set(include), exclude: set(exclude) }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Self { root, include: set(include), exclude: set(exclude), cwd }
     }
 
     /// The path relative to the root, for glob matching (`None` outside the root).
     fn relative(&self, path: &Path) -> Option<PathBuf> {
-        let abs = std::path::absolute(path).ok()?;
+        let abs = if path.is_absolute() || self.cwd.as_os_str().is_empty() {
+            std::path::absolute(path).ok()?
+        } else {
+            self.cwd.join(path)
+        };
         abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
     }
 
     fn excluded(&self, path: &Path) -> bool {
-        match (&self.exclude, self.relative(path)) {
-            (Some(ex), Some(rel)) => ex.is_match(&rel),
-            _ => false,
-        }
+        self.exclude.as_ref().is_some_and(|ex| self.relative(path).is_some_and(|rel| ex.is_match(&rel)))
     }
 
     /// Whether a walked file is selected: included (by glob or name) and not excluded.

@@ -47,15 +47,16 @@ fn mebibytes(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
+/// How much the first read of a file asks for.
+const FIRST_READ: usize = 16 * 1024;
+
 /// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error.
-fn read_bounded(mut reader: impl Read, size_hint: Option<u64>) -> std::io::Result<Vec<u8>> {
-    if size_hint.is_some_and(|s| s > MAX_FILE_SIZE) {
-        return Err(too_large(size_hint));
-    }
-    let mut buf = Vec::new();
+fn read_bounded(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
+    // Most environment files fit in the first read; larger ones grow the buffer by doubling.
+    let mut buf = Vec::with_capacity(FIRST_READ);
     (&mut reader).take(MAX_FILE_SIZE + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_large(size_hint.filter(|s| *s > MAX_FILE_SIZE)));
+        return Err(too_large(None));
     }
     Ok(buf)
 }
@@ -63,12 +64,17 @@ fn read_bounded(mut reader: impl Read, size_hint: Option<u64>) -> std::io::Resul
 /// Reads a file from disk, refusing files larger than [`MAX_FILE_SIZE`] (also those whose
 /// size the file system does not know, like `/dev/zero`, once that much has been read).
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    // No `stat` first: reading tells a directory apart, and the bound tells a file too large
+    // (one system call fewer per file, which counts over thousands of files).
     let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"));
-    }
-    read_bounded(file, meta.is_file().then_some(meta.len()))
+    read_bounded(&file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::IsADirectory => std::io::Error::new(e.kind(), "it is a directory"),
+        // Only now ask the size, for the message.
+        std::io::ErrorKind::FileTooLarge => {
+            too_large(file.metadata().ok().map(|m| m.len()).filter(|&n| n > MAX_FILE_SIZE))
+        }
+        _ => e,
+    })
 }
 
 /// Reads a text file the tool itself needs (policy packs, config, baseline).
@@ -94,7 +100,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 /// When the path cannot be read, or is larger than [`MAX_FILE_SIZE`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     if path == Path::new("-") {
-        return read_bounded(std::io::stdin().lock(), None)
+        return read_bounded(std::io::stdin().lock())
             .map_err(|source| ReadError { path: "<stdin>".to_owned(), source });
     }
     read_file(path).map_err(|source| ReadError { path: path.display().to_string(), source })
