@@ -145,11 +145,11 @@ pub fn value_span(src: &str, span: Span, name: Option<&Ident>, ty: Option<&Ident
     let mut value_start = span.start;
     if let Some(n) = name {
         let rest = &src[n.span.end.min(span.end)..span.end];
-        value_start = n.span.end + rest.find('=').map_or(0, |p| p + 1);
+        value_start = n.span.end + rest.bytes().position(|b| b == b'=').map_or(0, |p| p + 1);
     }
     if let Some(t) = ty {
         let rest = &src[t.span.end.min(span.end)..span.end];
-        value_start = value_start.max(t.span.end + rest.find(')').map_or(0, |p| p + 1));
+        value_start = value_start.max(t.span.end + rest.bytes().position(|b| b == b')').map_or(0, |p| p + 1));
     }
     trim(src, Span::new(value_start.min(span.end), span.end))
 }
