@@ -136,16 +136,26 @@ pub fn pretty(v: &impl serde::Serialize) -> String {
 /// is not. Written directly, without re-indenting a string afterwards.
 #[must_use]
 pub fn pretty_at(v: &impl serde::Serialize, depth: usize) -> String {
-    let mut out = Vec::with_capacity(512);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { depth, has_value: false });
-    v.serialize(&mut ser).expect("plain structs of strings and numbers serialize");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    written(Vec::with_capacity(PART_CAPACITY), v, depth)
 }
 
 /// A value as an array item `depth` levels deep: [`pretty_at`] with its first line indented.
 #[must_use]
 pub fn pretty_item(v: &impl serde::Serialize, depth: usize) -> String {
-    format!("{}{}", "  ".repeat(depth), pretty_at(v, depth))
+    let mut out = Vec::with_capacity(PART_CAPACITY);
+    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+    written(out, v, depth)
+}
+
+/// Room for a typical file's part (a file with a few findings), so that most parts are
+/// written without growing the buffer.
+const PART_CAPACITY: usize = 4096;
+
+/// `out` with `v` appended, pretty-printed `depth` levels deep.
+fn written(mut out: Vec<u8>, v: &impl serde::Serialize, depth: usize) -> String {
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { depth, has_value: false });
+    v.serialize(&mut ser).expect("plain structs of strings and numbers serialize");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 /// `serde_json`'s pretty formatter, starting `depth` levels deep.
@@ -156,11 +166,14 @@ struct Nested {
 
 impl Nested {
     fn newline(&self, w: &mut (impl ?Sized + io::Write)) -> io::Result<()> {
-        w.write_all(b"\n")?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
+        // A line feed and two spaces a level, in one write for the usual depths.
+        const LINE: &[u8] = b"\n                                ";
+        if let Some(line) = LINE.get(..1 + 2 * self.depth) {
+            w.write_all(line)
+        } else {
+            w.write_all(b"\n")?;
+            (0..self.depth).try_for_each(|_| w.write_all(b"  "))
         }
-        Ok(())
     }
 }
 

@@ -48,7 +48,7 @@ fn mebibytes(bytes: u64) -> f64 {
 }
 
 /// How much the first read of a file asks for.
-const FIRST_READ: usize = 16 * 1024;
+const FIRST_READ: usize = 8 * 1024;
 
 /// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error.
 fn read_bounded(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
