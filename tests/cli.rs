@@ -258,7 +258,8 @@ fn parallel_output_is_identical_to_a_single_threaded_run() {
     };
     for format in ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown"] {
         let single = run_with("1", format);
-        assert_eq!(single, run_with("4", format), "{format}");
+        assert_eq!(single, run_with("2", format), "{format}: 2 threads");
+        assert_eq!(single, run_with("4", format), "{format}: 4 threads");
         let text = String::from_utf8_lossy(&single.1);
         assert!(text.contains("600") && text.len() > 10_000, "{format}: {text}");
     }
