@@ -130,7 +130,7 @@ fn convert_entry(src: &str, e: &kdl::KdlEntry) -> Entry {
     let name = e.name().map(ident);
     let ty = e.ty().map(ident);
     let value_span = value_span(src, span, name.as_ref(), ty.as_ref());
-    Entry { name, ty, value: convert_value(e.value()), value_span, span }
+    Entry { name, ty: ty.map(Box::new), value: convert_value(e.value()), value_span, span }
 }
 
 fn convert_node(src: &str, n: &kdl::KdlNode) -> Node {
@@ -143,5 +143,5 @@ fn convert_node(src: &str, n: &kdl::KdlNode) -> Node {
     // include trailing whitespace, which `trim` drops.
     let start = if ty.is_some() { raw.start } else { name.span.start };
     let span = Span::new(start.min(raw.end), raw.end.max(name.span.end));
-    Node { ty, name, entries, children, span }
+    Node { ty: ty.map(Box::new), name, entries, children, span }
 }

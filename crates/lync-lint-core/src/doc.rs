@@ -125,8 +125,9 @@ pub struct Ident {
 pub struct Entry {
     /// `Some` for a property (`name=value`), `None` for an argument.
     pub name: Option<Ident>,
-    /// The type annotation, e.g. `(sri)` in `(sri)"..."`.
-    pub ty: Option<Ident>,
+    /// The type annotation, e.g. `(sri)` in `(sri)"..."`. Boxed: few entries have one, and
+    /// an unboxed one would make every entry of a large file 32 bytes larger.
+    pub ty: Option<Box<Ident>>,
     /// The value.
     pub value: Value,
     /// The value token itself (without the name or annotation).
@@ -138,8 +139,9 @@ pub struct Entry {
 /// A node: `(ty)name arg... prop=value... { children }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    /// The type annotation (the `ty` of `(ty)name`); `None` when there is none.
-    pub ty: Option<Ident>,
+    /// The type annotation (the `ty` of `(ty)name`); `None` when there is none. Boxed, as
+    /// an entry's.
+    pub ty: Option<Box<Ident>>,
     /// The node name.
     pub name: Ident,
     /// Arguments and properties, in source order.

@@ -27,12 +27,18 @@ pub(super) trait Build {
 }
 
 fn entry(name: Option<&str>, ty: Option<&str>, value: Value) -> Entry {
-    Entry { name: name.map(ident), ty: ty.map(ident), value, value_span: Span::default(), span: Span::default() }
+    Entry {
+        name: name.map(ident),
+        ty: ty.map(ident).map(Box::new),
+        value,
+        value_span: Span::default(),
+        span: Span::default(),
+    }
 }
 
 impl Build for Node {
     fn typed(mut self, ty: &str) -> Self {
-        self.ty = Some(ident(ty));
+        self.ty = Some(Box::new(ident(ty)));
         self
     }
     fn with_arg(mut self, v: Value) -> Self {

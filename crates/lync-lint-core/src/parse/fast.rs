@@ -197,7 +197,13 @@ impl Parser<'_> {
             None
         };
         let name = self.string_ident("a node name")?;
-        self.nodes.push(Node { ty, name, entries: Vec::new(), children: None, span: Span::default() });
+        self.nodes.push(Node {
+            ty: ty.map(Box::new),
+            name,
+            entries: Vec::new(),
+            children: None,
+            span: Span::default(),
+        });
         Ok(Open { start, slashdashed, phase: Phase::Entries })
     }
 
@@ -291,7 +297,7 @@ impl Parser<'_> {
             let (value, vspan) = self.token()?;
             let span = Span::new(start, vspan.end);
             let value_span = value_span(self.c.src, span, None, Some(&ty));
-            return Ok(Entry { name: None, ty: Some(ty), value, value_span, span });
+            return Ok(Entry { name: None, ty: Some(Box::new(ty)), value, value_span, span });
         }
         let (tok, tspan) = self.token()?;
         let after = self.c.pos;
@@ -337,7 +343,7 @@ impl Parser<'_> {
         } else {
             value_span(self.c.src, span, Some(&name), ty.as_ref())
         };
-        Ok(Entry { name: Some(name), ty, value, value_span, span })
+        Ok(Entry { name: Some(name), ty: ty.map(Box::new), value, value_span, span })
     }
 
     /// `'(' node-space* string node-space* ')'`
