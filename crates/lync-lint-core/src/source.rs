@@ -47,8 +47,8 @@ fn mebibytes(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// How much the first read of a file asks for.
-const FIRST_READ: usize = 8 * 1024;
+/// How much the first read of a file asks for (8 KiB): a capacity, not a limit.
+const FIRST_READ: usize = 8192;
 
 /// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error.
 fn read_bounded(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
@@ -150,5 +150,98 @@ pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<(Ar
             .with_help("KDL files must be UTF-8; re-save the file as UTF-8");
             Err(Box::new((SourceFile::new(name, shown), d)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::ErrorKind;
+    use std::path::PathBuf;
+
+    use super::{MAX_FILE_SIZE, decode, read_bytes, read_text};
+
+    /// A scratch directory under the system's temporary directory, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!("lync-lint-core-source-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("scratch directory");
+            Self(dir)
+        }
+
+        fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+            let path = self.0.join(name);
+            std::fs::write(&path, bytes).expect("write");
+            path
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn files_are_read_whole_below_and_above_the_first_read() {
+        let dir = Scratch::new("whole");
+        let small = b"voice {\n    call-park #true\n}\n";
+        assert_eq!(read_bytes(&dir.file("small.lync.kdl", small)).expect("reads"), small);
+        let big: Vec<u8> = (0..100_000u32).map(|i| b"abcdefghij\n"[(i % 11) as usize]).collect();
+        assert_eq!(read_bytes(&dir.file("big.lync.kdl", &big)).expect("reads"), big);
+    }
+
+    #[test]
+    fn a_directory_is_refused_with_a_plain_message() {
+        let dir = Scratch::new("dir");
+        let e = read_bytes(&dir.0).expect_err("a directory");
+        assert_eq!(e.source.kind(), ErrorKind::IsADirectory);
+        assert_eq!(e.source.to_string(), "it is a directory");
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive_and_the_message_gives_the_size() {
+        let dir = Scratch::new("limit");
+        let sized = |name: &str, len: u64| {
+            let path = dir.0.join(name);
+            // Sparse: no disk space, read as zeros.
+            std::fs::File::create(&path).and_then(|f| f.set_len(len)).expect("sparse file");
+            path
+        };
+        let at_limit = read_bytes(&sized("at.lync.kdl", MAX_FILE_SIZE)).expect("exactly the limit is read");
+        assert_eq!(at_limit.len() as u64, MAX_FILE_SIZE);
+        let e = read_bytes(&sized("over.lync.kdl", 20 * 1024 * 1024)).expect_err("over the limit");
+        assert_eq!(e.source.kind(), ErrorKind::FileTooLarge);
+        assert_eq!(e.source.to_string(), "the file is 20.0 MiB, larger than the 16 MiB limit; is it the right file?");
+        let e = read_bytes(&sized("just-over.lync.kdl", MAX_FILE_SIZE + 1)).expect_err("one byte over");
+        assert!(e.source.to_string().starts_with("the file is 16.0 MiB"), "{e}");
+    }
+
+    #[test]
+    fn tool_files_must_be_text() {
+        let dir = Scratch::new("text");
+        assert_eq!(read_text(&dir.file("bom.kdl", b"\xEF\xBB\xBFa 1\n")).expect("text"), "a 1\n");
+        let e = read_text(&dir.file("nul.kdl", b"\xEF\xBB\xBFab\0")).expect_err("a NUL byte");
+        assert_eq!(e.source.to_string(), "a NUL byte at byte 5: not a text file");
+        let e = read_text(&dir.file("latin1.kdl", b"caf\xE9")).expect_err("not UTF-8");
+        assert_eq!(e.source.to_string(), "not valid UTF-8 (byte 3)");
+    }
+
+    #[test]
+    fn environment_files_that_are_not_text_are_diagnostics_with_offsets_in_the_file() {
+        let ok = decode("e.lync.kdl", b"\xEF\xBB\xBFa 1\n".to_vec()).expect("text");
+        assert_eq!(ok.text, "a 1\n");
+        let (file, d) = *decode("bin.lync.kdl", b"\xEF\xBB\xBFab\0c".to_vec()).expect_err("binary");
+        assert_eq!(
+            (d.code.as_str(), d.message.as_str()),
+            (crate::codes::BINARY, "`bin.lync.kdl` looks like a binary file (NUL byte at offset 5)")
+        );
+        assert_eq!(file.text, "ab\u{2400}");
+        let (file, d) = *decode("enc.lync.kdl", b"caf\xE9!".to_vec()).expect_err("not UTF-8");
+        assert_eq!(d.code, crate::codes::ENCODING);
+        assert!(d.message.ends_with("(invalid byte at offset 3)"), "{}", d.message);
+        assert_eq!(file.text, "caf\u{FFFD}");
+        assert_eq!(d.labels[0].span, crate::doc::Span::new(3, 6));
     }
 }

@@ -97,7 +97,8 @@ pub fn column_from(
 ) -> usize {
     let (memo_line, memo_offset, memo_column) = memo;
     let measure = |from: usize, to: usize| text.get(from..to).map_or(0, count);
-    if memo_line != line || memo_offset < start {
+    // A memo on the same line is at or after the line's start.
+    if memo_line != line {
         measure(start, offset)
     } else if memo_offset <= offset {
         memo_column + measure(memo_offset, offset)
@@ -366,6 +367,10 @@ mod tests {
         assert_eq!(empty.position(3), pos(1, 1));
         assert_eq!(empty.line_text(1), "");
         assert_eq!(empty.line_text(0), "");
+        // A text that starts with its first line break: the first line is empty.
+        let blank_first = LineIndex::new("\nab");
+        assert_eq!(blank_first.line_text(1), "");
+        assert_eq!(blank_first.line_text(2), "ab");
     }
 
     #[test]
