@@ -14,7 +14,11 @@
 #   PEERS=benches/peers         where gen.py, lync.guard and check_guard.py are
 #   PREV=/path/to/lync-lint     a previous binary, measured beside this one (optional)
 #   FORMAT_SIZES="10000"        corpus sizes for the per-format table (add 100000 to measure
-#                               growth; the 100,000-file corpus is about 70 MB)
+#                               growth; the 100,000-file corpus is about 150 MB of KDL and
+#                               400 MB of JSON for cfn-guard)
+#   STATIC=1                    also build a statically linked binary (x86_64 Linux, glibc's
+#                               crt-static; needs --target, see benches/README.md) and time
+#                               one file and 10,000 files with it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +45,10 @@ if [[ "${1:-}" != "--measure" ]]; then
             python3 "$PEERS/gen.py" -n "$n" --out "$OUT/json-$n" --formats json >/dev/null
         fi
     done
+    if [[ -n "${STATIC:-}" ]]; then
+        RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR=target/static \
+            locked cargo build --release --locked --target x86_64-unknown-linux-gnu
+    fi
     export BENCH_BIN
     locked "$0" --measure
     exit
@@ -48,6 +56,8 @@ fi
 
 [[ -x "$TIME" ]] || { echo "needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
 LYNC=target/release/lync-lint
+STATIC_BIN=""
+[[ -n "${STATIC:-}" ]] && STATIC_BIN=target/static/x86_64-unknown-linux-gnu/release/lync-lint
 GUARD=$(command -v cfn-guard || true)
 RESULTS="$OUT/results.md"
 : >"$RESULTS"
@@ -145,6 +155,11 @@ for n in $SIZES; do
         if [[ -n "$SA" ]]; then
             STARTUP="One file, without the harness (hyperfine -N, median of 100 runs, lower of two alternating rounds): \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
         fi
+        if [[ -n "$STATIC_BIN" ]]; then
+            startup_pair "$STATIC_BIN" check --no-config --color never "$one" -- \
+                "$GUARD" validate -d "$jone" -r "$PEERS/lync.guard" -z -o json -S none
+            [[ -n "$SA" ]] && STARTUP="$STARTUP Statically linked build, same way: \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
+        fi
         if [[ -n "$PREV" ]]; then
             startup_pair "$LYNC" check --no-config --color never "$one" -- "$PREV" check --no-config --color never "$one"
             [[ -n "$SA" ]] && STARTUP="$STARTUP Previous binary, same way: this $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, previous $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms."
@@ -166,6 +181,7 @@ say ""
 # one (PREV) side by side, and cfn-guard's time on the same organizations.
 say "### Every format on all cores (time, peak RSS)"
 say ""
+declare -A PER_FILE PEAK
 say "| files | format | check | files/s | peak RSS | previous binary | peak RSS | cfn-guard | cfn-guard / check |"
 say "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 for n in $FORMAT_SIZES; do
@@ -181,6 +197,8 @@ for n in $FORMAT_SIZES; do
     for f in human concise json sarif github gitlab junit markdown; do
         best_of "$runs" "$LYNC" check --no-config --color never --format "$f" "$dir"
         t=$BEST r=$RSS
+        PER_FILE["$f,$n"]=$(awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f", t * 1e6 / n }')
+        PEAK["$f,$n"]=$((r / 1024))
         prev="" prss=""
         if [[ -n "$PREV" ]] && "$PREV" check --help 2>/dev/null | grep -q -- "$f"; then
             best_of "$runs" "$PREV" check --no-config --color never --format "$f" "$dir"
@@ -190,8 +208,28 @@ for n in $FORMAT_SIZES; do
         [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$t")
         say "| $n | $f | $(ms "$t") | $(rate "$n" "$t") | $((r / 1024)) MB | $prev | $prss | $g | $gr |"
     done
+    if [[ -n "$STATIC_BIN" && "$n" == 10000 ]]; then
+        best_of "$runs" "$STATIC_BIN" check --no-config --color never --format json "$dir"
+        g="" gr=""
+        [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$BEST")
+        say "| $n | json (statically linked build) | $(ms "$BEST") | $(rate "$n" "$BEST") | $((RSS / 1024)) MB | | | $g | $gr |"
+    fi
 done
 say ""
+# Growth: time per file at each size, against the first size.
+read -r -a FS <<<"$FORMAT_SIZES"
+if ((${#FS[@]} > 1)); then
+    first=${FS[0]} last=${FS[-1]}
+    say "### Growth from $first to $last files (time per file, peak RSS)"
+    say ""
+    say "| format | µs per file at $first | µs per file at $last | ratio | peak RSS at $first | peak RSS at $last |"
+    say "|---|---:|---:|---:|---:|---:|"
+    for f in human concise json sarif github gitlab junit markdown; do
+        a=${PER_FILE["$f,$first"]} b=${PER_FILE["$f,$last"]}
+        say "| $f | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2fx", b / a }') | ${PEAK["$f,$first"]} MB | ${PEAK["$f,$last"]} MB |"
+    done
+    say ""
+fi
 say "### Parse only, single thread (same KDL files, read one at a time; only the parse calls are timed)"
 say ""
 say "| files | bytes | fast parser | MB/s | peak RSS | kdl crate 6.7 | MB/s | peak RSS | fast vs kdl |"
