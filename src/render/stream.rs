@@ -151,88 +151,17 @@ pub fn pretty_item(v: &impl serde::Serialize, depth: usize) -> String {
 /// written without growing the buffer.
 const PART_CAPACITY: usize = 4096;
 
-/// `out` with `v` appended, pretty-printed `depth` levels deep.
+/// `out` with `v` appended, pretty-printed `depth` levels deep: `serde_json`'s own pretty
+/// formatter, first taken `depth` levels in (writing nothing).
 fn written(mut out: Vec<u8>, v: &impl serde::Serialize, depth: usize) -> String {
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested { depth, has_value: false });
+    use serde_json::ser::Formatter as _;
+    let mut formatter = serde_json::ser::PrettyFormatter::new();
+    for _ in 0..depth {
+        formatter.begin_object(&mut io::sink()).expect("a sink takes anything");
+    }
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     v.serialize(&mut ser).expect("plain structs of strings and numbers serialize");
     String::from_utf8(out).expect("serde_json writes UTF-8")
-}
-
-/// `serde_json`'s pretty formatter, starting `depth` levels deep.
-struct Nested {
-    depth: usize,
-    has_value: bool,
-}
-
-impl Nested {
-    fn newline(&self, w: &mut (impl ?Sized + io::Write)) -> io::Result<()> {
-        // A line feed and two spaces a level, in one write for the usual depths.
-        const LINE: &[u8] = b"\n                                ";
-        if let Some(line) = LINE.get(..1 + 2 * self.depth) {
-            w.write_all(line)
-        } else {
-            w.write_all(b"\n")?;
-            (0..self.depth).try_for_each(|_| w.write_all(b"  "))
-        }
-    }
-}
-
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(w)?;
-        }
-        w.write_all(b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.newline(w)
-    }
-
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(w)?;
-        }
-        w.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.newline(w)
-    }
-
-    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// Runs a writer over `reports` into a string (what a whole-run render is).
