@@ -21,6 +21,16 @@ static ENGINE: LazyLock<Vocabulary> = LazyLock::new(|| {
     load(&doc, &mut crate::read::Reader::new("vocabulary"))
 });
 
+/// A vocabulary made for a test from its text: it must parse and decode without a mistake.
+#[cfg(test)]
+pub(crate) fn for_test(text: &str) -> Vocabulary {
+    let doc = crate::parse::parse(text).expect("the test vocabulary parses");
+    let mut r = crate::read::Reader::new("vocabulary");
+    let v = load(&doc, &mut r);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    v
+}
+
 /// The engine's top-level declarations (`waiver`), known in every file.
 #[must_use]
 pub fn engine_decls() -> &'static [NodeDecl] {

@@ -46,8 +46,7 @@ const VOCABULARY: &str = r#"vocabulary "t" {
 "#;
 
 fn vocab() -> Vocabulary {
-    let doc = crate::parse::parse(VOCABULARY).expect("the test vocabulary parses");
-    crate::vocab::load(&doc, &mut crate::read::Reader::new("vocabulary"))
+    crate::vocab::for_test(VOCABULARY)
 }
 
 /// The syntax or schema diagnostics of `text`.
@@ -259,8 +258,7 @@ fn v1_keywords_names_and_raw_strings_are_rewritten() {
 
 #[test]
 fn v1_names_that_are_keywords_are_quoted_not_made_keywords() {
-    let v1 = "true 1\nnode null=false\n(null)n 1\n";
-    assert_eq!(apply(v1, &v1_to_v2(v1)), "\"true\" 1\nnode \"null\"=#false\n(\"null\")n 1\n");
+    assert_eq!(v2("true 1\nnode null=false\n(null)n 1\n"), "\"true\" 1\nnode \"null\"=#false\n(\"null\")n 1\n");
 }
 
 /// `v1` rewritten.

@@ -78,11 +78,7 @@ const VOCABULARY: &str = r#"vocabulary "s" {
 "#;
 
 fn vocab() -> Vocabulary {
-    let doc = crate::parse::parse(VOCABULARY).expect("the test vocabulary parses");
-    let mut r = crate::read::Reader::new("vocabulary");
-    let v = crate::vocab::load(&doc, &mut r);
-    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
-    v
+    crate::vocab::for_test(VOCABULARY)
 }
 
 fn validated(text: &str) -> Vec<Diagnostic> {
