@@ -211,25 +211,22 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
         .clone()
         .or_else(|| target_node.and_then(|n| n.arg(0)).and_then(|e| e.value.as_str()).map(str::to_owned));
     let index = Index::new(doc);
+    // Suppression, in one place and in a fixed order: selection, severity overrides and `off`
+    // (here), waivers, the baseline, then (after the verdict, which it never changes) the
+    // target; what the selection leaves out is dropped last (`finish`).
+    let running = |id: &str| opts.select.enabled(id) && opts.rules.get(id) != Some(&RuleSetting::Off);
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
         .iter()
+        .filter(|p| running(&p.id))
         .filter_map(|p| {
             let severity = match opts.rules.get(&p.id) {
-                Some(RuleSetting::Off) => return None,
                 Some(RuleSetting::Severity(s)) => *s,
-                None => p.severity,
+                _ => p.severity,
             };
-            if !opts.select.enabled(&p.id) {
-                return None;
-            }
             finding(p, doc, &index, severity, &packs.vocab)
         })
         .collect();
-    // Suppression, in one place and in a fixed order: selection, severity overrides and `off`
-    // (above), waivers, the baseline, then (after the verdict, which it never changes) the
-    // target; what the selection leaves out is dropped last (`finish`).
-    let running = |id: &str| opts.select.enabled(id) && opts.rules.get(id) != Some(&RuleSetting::Off);
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today, &running);
     let baseline =
         opts.baseline.as_ref().map(|b| crate::baseline::apply(b, &file.name, &mut diagnostics)).unwrap_or_default();
@@ -238,12 +235,12 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
         return FileReport { baseline, ..FileReport::unknown(file, diagnostics) };
     };
     let rules_out = |d: &Diagnostic| d.rules_out.as_deref() == Some(decision.option.as_str());
-    let ruled_out_by: Vec<String> = diagnostics
+    // The findings that decide the verdict: errors that rule the option out, not waived.
+    let deciding: Vec<&Diagnostic> = diagnostics
         .iter()
-        .filter(|d| d.is_finding && d.waived.is_none())
-        .filter(|d| d.severity == Severity::Error && rules_out(d))
-        .map(|d| d.code.clone())
+        .filter(|d| d.is_finding && d.waived.is_none() && d.severity == Severity::Error && rules_out(d))
         .collect();
+    let ruled_out_by: Vec<String> = deciding.iter().map(|d| d.code.clone()).collect();
     let verdict = if ruled_out_by.is_empty() { Verdict::Viable } else { Verdict::RuledOut };
     // Sized from the findings that decided the verdict, before the target makes them advice.
     let hybrid = (verdict == Verdict::RuledOut)
@@ -251,11 +248,7 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
         .flatten()
         .and_then(|n| u64::try_from(n).ok())
         .map(|n| {
-            let counted: Vec<(String, Option<u64>)> = diagnostics
-                .iter()
-                .filter(|d| d.is_finding && d.waived.is_none() && d.severity == Severity::Error && rules_out(d))
-                .map(|d| (d.code.clone(), d.need_users))
-                .collect();
+            let counted: Vec<(&str, Option<u64>)> = deciding.iter().map(|d| (d.code.as_str(), d.need_users)).collect();
             crate::hybrid::size(n, &counted)
         });
     apply_target(&mut diagnostics, decision, target.as_deref(), target_node, verdict);

@@ -40,9 +40,11 @@ pub struct Hybrid {
 /// Sizes an organization of `users` given the counted findings: each rule with the users its
 /// needs concern, `None` for the whole organization.
 #[must_use]
-pub fn size(users: u64, findings: &[(String, Option<u64>)]) -> Hybrid {
-    let mut needs: Vec<Need> =
-        findings.iter().map(|(rule, u)| Need { rule: rule.clone(), users: u.unwrap_or(users).min(users) }).collect();
+pub fn size(users: u64, findings: &[(&str, Option<u64>)]) -> Hybrid {
+    let mut needs: Vec<Need> = findings
+        .iter()
+        .map(|(rule, u)| Need { rule: (*rule).to_owned(), users: u.unwrap_or(users).min(users) })
+        .collect();
     needs.sort_by_key(|n| std::cmp::Reverse(n.users));
     let min = needs.first().map_or(0, |n| n.users);
     let max = needs.iter().fold(0u64, |sum, n| sum.saturating_add(n.users)).min(users);
@@ -53,14 +55,9 @@ pub fn size(users: u64, findings: &[(String, Option<u64>)]) -> Hybrid {
 mod tests {
     use super::*;
 
-    fn sized(users: u64, findings: &[(&str, Option<u64>)]) -> Hybrid {
-        let owned: Vec<(String, Option<u64>)> = findings.iter().map(|(r, u)| ((*r).to_owned(), *u)).collect();
-        size(users, &owned)
-    }
-
     #[test]
     fn overlapping_needs_give_a_range() {
-        let h = sized(3000, &[("a", Some(40)), ("b", Some(120))]);
+        let h = size(3000, &[("a", Some(40)), ("b", Some(120))]);
         assert_eq!(h.on_premises, Range { min: 120, max: 160 });
         assert_eq!(h.online, Range { min: 2840, max: 2880 });
         assert_eq!(h.needs.iter().map(|n| n.rule.as_str()).collect::<Vec<_>>(), ["b", "a"]);
@@ -68,7 +65,7 @@ mod tests {
 
     #[test]
     fn an_organization_wide_need_takes_everyone() {
-        let h = sized(3000, &[("a", Some(40)), ("b", None)]);
+        let h = size(3000, &[("a", Some(40)), ("b", None)]);
         assert_eq!(h.on_premises, Range { min: 3000, max: 3000 });
         assert_eq!(h.online, Range { min: 0, max: 0 });
         assert_eq!(h.needs[0], Need { rule: "b".into(), users: 3000 });
@@ -76,22 +73,23 @@ mod tests {
 
     #[test]
     fn the_sum_is_capped_and_ties_keep_their_order() {
-        let h = sized(100, &[("a", Some(60)), ("b", Some(60)), ("c", Some(60))]);
+        let h = size(100, &[("a", Some(60)), ("b", Some(60)), ("c", Some(60))]);
         assert_eq!(h.on_premises, Range { min: 60, max: 100 });
         assert_eq!(h.online, Range { min: 0, max: 40 });
         assert_eq!(h.needs.iter().map(|n| n.rule.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
-        assert_eq!(sized(10, &[("a", Some(1))]).on_premises, Range { min: 1, max: 1 });
+        assert_eq!(size(10, &[("a", Some(1))]).on_premises, Range { min: 1, max: 1 });
     }
 
     #[test]
     fn no_counted_finding_homes_nobody_on_premises() {
-        let h = sized(50, &[]);
+        let h = size(50, &[]);
         assert_eq!((h.on_premises, h.online), (Range { min: 0, max: 0 }, Range { min: 50, max: 50 }));
     }
 
     /// min <= max <= users, and the online range is the complement of the on-premises range.
     #[test]
     fn the_bounds_hold_for_many_inputs() {
+        const RULES: [&str; 6] = ["r0", "r1", "r2", "r3", "r4", "r5"];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |m: u64| {
             seed ^= seed << 13;
@@ -101,9 +99,9 @@ mod tests {
         };
         for _ in 0..2000 {
             let users = next(5000) + 1;
-            let n = next(6);
-            let findings: Vec<(String, Option<u64>)> =
-                (0..n).map(|i| (format!("r{i}"), if next(4) == 0 { None } else { Some(next(users) + 1) })).collect();
+            let n = usize::try_from(next(6)).expect("below 6");
+            let findings: Vec<(&str, Option<u64>)> =
+                RULES[..n].iter().map(|r| (*r, if next(4) == 0 { None } else { Some(next(users) + 1) })).collect();
             let h = size(users, &findings);
             assert!(h.on_premises.min <= h.on_premises.max && h.on_premises.max <= users, "{h:?}");
             assert_eq!(h.online.min + h.on_premises.max, users);
