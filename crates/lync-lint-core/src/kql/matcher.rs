@@ -89,12 +89,14 @@ pub(super) fn both_ways<'a>(selectors: &[Selector], index: &Index<'a>) -> Option
 /// down the tree: only the nodes along the matching paths are visited. `None` for any other
 /// shape.
 fn select_from_top<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<Vec<&'a Node>> {
-    if let [sel] = selectors {
-        return top_path(sel, index);
+    // Every selector must be such a path before any is walked.
+    let paths: Vec<_> = selectors.iter().map(top_path_steps).collect::<Option<_>>()?;
+    if let [(first, rest)] = paths[..] {
+        return Some(top_path(first, rest, index));
     }
     let mut all = Vec::new();
-    for sel in selectors {
-        all.extend(top_path(sel, index)?);
+    for (first, rest) in paths {
+        all.extend(top_path(first, rest, index));
     }
     // Document order (a node starts after its ancestors and its earlier siblings), each once.
     all.sort_by_key(|n| n.span.start);
@@ -102,11 +104,18 @@ fn select_from_top<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<Vec<
     Some(all)
 }
 
-fn top_path<'a>(sel: &Selector, index: &Index<'a>) -> Option<Vec<&'a Node>> {
+/// The first step and the rest of a `top() > a > b[...]` path (at least one step, all of
+/// them `>`); `None` for any other selector.
+fn top_path_steps(sel: &Selector) -> Option<(&Matchers, &[(Combinator, Matchers)])> {
     if !matches!(sel.head, Head::Top) || sel.steps.iter().any(|(c, _)| *c != Combinator::Child) {
         return None;
     }
     let ((_, first), rest) = sel.steps.split_first()?;
+    Some((first, rest))
+}
+
+/// The nodes a path selects, walked down from the top level.
+fn top_path<'a>(first: &Matchers, rest: &[(Combinator, Matchers)], index: &Index<'a>) -> Vec<&'a Node> {
     let mut level: Vec<&'a Node> = match &first.name {
         Some(name) => {
             index.top.get(name.value.as_str()).into_iter().flatten().copied().filter(|n| first.matches(n)).collect()
@@ -125,7 +134,7 @@ fn top_path<'a>(sel: &Selector, index: &Index<'a>) -> Option<Vec<&'a Node>> {
         next.retain(|c| m.matches(c));
         level = next;
     }
-    Some(level)
+    level
 }
 
 /// Any query: one boolean pass per selector step over the flattened document.
