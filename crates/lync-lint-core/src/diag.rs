@@ -251,15 +251,9 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     closest(name, candidates).map(|(c, _)| c)
 }
 
-/// [`did_you_mean`]'s suggestion when it is the only candidate that close: what a fix may
-/// rename to (SPEC §7.1). `None` when no candidate is close, or two are equally close.
-#[must_use]
-pub fn sole_suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    closest(name, candidates).filter(|(_, sole)| *sole).map(|(c, _)| c)
-}
-
 /// The first closest candidate within the typo limit ([`did_you_mean`]'s), and whether no
-/// other candidate is as close ([`sole_suggestion`]); one pass over the candidates.
+/// other candidate is as close (only then may a fix rename to it, SPEC §7.1); one pass over
+/// the candidates.
 #[must_use]
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<(&'a str, bool)> {
     let len = name.chars().count();

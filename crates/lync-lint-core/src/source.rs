@@ -4,7 +4,7 @@
 //! [`SourceFile`]s.
 //!
 //! Every read is bounded: a file (or standard input) larger than [`MAX_FILE_SIZE`] is refused
-//! with a [`ReadError`] before it is read, so no input can exhaust memory. A UTF-8 byte order
+//! with a [`ReadError`] once that much has been read, so no input can exhaust memory. A UTF-8 byte order
 //! mark is dropped here, so that it is never a column; offsets in messages stay offsets in
 //! the file on disk.
 
@@ -16,7 +16,8 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::doc::Span;
 
 /// The largest file `lync-lint` reads: 16 MiB. Environment files, policy packs and
-/// configurations are a few kilobytes; a bigger file is refused (exit code 2), unread.
+/// configurations are a few kilobytes; a bigger file is refused (exit code 2) after at most
+/// this much has been read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// The UTF-8 byte order mark.
