@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lync_lint_core::diag::{FileDiagnostics, Severity, SourceFile, did_you_mean};
+use lync_lint_core::diag::{FileDiagnostics, SourceFile, did_you_mean};
 use lync_lint_core::doc::{Node, Span};
 use lync_lint_core::engine::RuleSetting;
 use lync_lint_core::read::Reader;
@@ -189,12 +189,8 @@ impl Config {
             return;
         };
         let Some(s) = r.expect_string(e, "`severity`") else { return };
-        let setting = if s == "off" {
-            RuleSetting::Off
-        } else if let Some(sev) = Severity::parse(&s) {
-            RuleSetting::Severity(sev)
-        } else {
-            let help = did_you_mean(&s, ["error", "warning", "advice", "off"]).map(|c| format!("did you mean `{c}`?"));
+        let Some(setting) = RuleSetting::parse(&s) else {
+            let help = did_you_mean(&s, RuleSetting::NAMES).map(|c| format!("did you mean `{c}`?"));
             r.error_help(
                 "value",
                 format!("unknown severity `{s}`"),

@@ -10,7 +10,7 @@ use crate::render::format::{Format, writer};
 use crate::render::human::Style;
 use crate::render::stream::{End, Writer};
 use lync_lint_core::baseline::{Applied, Baseline};
-use lync_lint_core::diag::{Severity, did_you_mean};
+use lync_lint_core::diag::did_you_mean;
 use lync_lint_core::engine::{CheckOptions, Counts, FileReport, RuleSetting};
 
 use crate::fix::{self, FixOutcome, FixSummary, Fixing};
@@ -467,14 +467,11 @@ fn check_chunk(
 /// `--rule ID=LEVEL`; the id is checked against the packs once they are loaded.
 fn parse_rule_level(s: &str) -> Result<(String, RuleSetting), String> {
     let (id, level) = s.split_once('=').ok_or_else(|| format!("expected ID=LEVEL, got `{s}`"))?;
-    let setting = match level {
-        "off" => RuleSetting::Off,
-        other => RuleSetting::Severity(Severity::parse(other).ok_or_else(|| {
-            let hint = did_you_mean(other, ["error", "warning", "advice", "off"])
-                .map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
-            format!("unknown level `{other}` (error, warning, advice or off){hint}")
-        })?),
-    };
+    let setting = RuleSetting::parse(level).ok_or_else(|| {
+        let hint =
+            did_you_mean(level, RuleSetting::NAMES).map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
+        format!("unknown level `{level}` (error, warning, advice or off){hint}")
+    })?;
     Ok((id.trim().to_owned(), setting))
 }
 

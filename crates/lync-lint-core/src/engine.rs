@@ -137,6 +137,17 @@ pub enum RuleSetting {
     Severity(Severity),
 }
 
+impl RuleSetting {
+    /// Every setting's name, as `--rule ID=LEVEL` and the configuration's `severity=` spell it.
+    pub const NAMES: [&str; 4] = ["error", "warning", "advice", "off"];
+
+    /// The setting named `name` (one of [`RuleSetting::NAMES`]).
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        if name == "off" { Some(Self::Off) } else { Severity::parse(name).map(Self::Severity) }
+    }
+}
+
 /// What the command line and the configuration add to every file.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
