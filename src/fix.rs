@@ -111,7 +111,7 @@ pub fn write(path: &Path, original: &str, fixed: &str) -> io::Result<Written> {
     if on_disk[bom.len()..] != *original.as_bytes() {
         return Ok(Written::Changed);
     }
-    let (tmp_path, mut tmp) = create_temp(&target)?;
+    let (tmp_path, mut tmp) = create_temp(&target, "fix")?;
     let result = (|| {
         tmp.write_all(bom)?;
         tmp.write_all(fixed.as_bytes())?;
@@ -134,15 +134,16 @@ pub fn write(path: &Path, original: &str, fixed: &str) -> io::Result<Written> {
     result
 }
 
-/// A new file beside `target`, with a name no other process uses: `.NAME.lync-lint-fix.PID.N.tmp`
-/// (hidden, and not an environment file name, so a stray one is never checked).
-fn create_temp(target: &Path) -> io::Result<(PathBuf, fs::File)> {
+/// A new file beside `target`, with a name no other process or writer uses:
+/// `.NAME.lync-lint-PURPOSE.PID.N.tmp` (hidden, and not an environment file name, so a stray
+/// one is never checked), for a write that replaces `target` by a rename.
+pub(crate) fn create_temp(target: &Path, purpose: &str) -> io::Result<(PathBuf, fs::File)> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     loop {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = dir.join(format!(".{name}.lync-lint-fix.{}.{n}.tmp", std::process::id()));
+        let path = dir.join(format!(".{name}.lync-lint-{purpose}.{}.{n}.tmp", std::process::id()));
         match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(file) => return Ok((path, file)),
             // Left by a process that had this id and crashed: try the next number.

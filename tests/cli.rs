@@ -222,6 +222,25 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("cannot write the json report"));
     assert_eq!(run(&["check", "--report", "yaml=x", "fixtures/small-business.lync.kdl"]).code, 2);
+    // Two reports in one file: refused before anything is written.
+    let twice = tmp.path().join("twice.json");
+    let out = run(&[
+        "check",
+        "--report",
+        &format!("json={}", twice.display()),
+        "--report",
+        &format!("sarif={}", tmp.path().join(".").join("twice.json").display()),
+        "fixtures/small-business.lync.kdl",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("names") && out.stderr.contains("twice"), "{}", out.stderr);
+    assert!(
+        !twice.exists()
+            && std::fs::read_dir(tmp.path())
+                .expect("dir")
+                .flatten()
+                .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
+    );
 }
 
 #[test]

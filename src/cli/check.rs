@@ -144,7 +144,19 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         let to = if stdin_fix { Target::Stderr } else { Target::Stdout };
         outputs.push(Output { writer: writer(format, &packs, args.quiet, style), to });
     }
+    let mut report_paths = Vec::new();
     for (format, path) in args.report.iter().filter(|_| !args.diff) {
+        // Two reports in one file would leave only the last: refused.
+        let same = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        if report_paths.contains(&same) {
+            writeln!(
+                io::stderr(),
+                "error: `--report` names `{}` twice; give each report its own file",
+                path.display()
+            )?;
+            return Ok(ExitStatus::Failure);
+        }
+        report_paths.push(same);
         let file = match ReportFile::create(path) {
             Ok(f) => f,
             Err(e) => {
@@ -266,10 +278,8 @@ struct ReportFile {
 
 impl ReportFile {
     fn create(path: &Path) -> io::Result<Self> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let file = std::fs::File::create(&tmp)?;
+        // A temporary file of its own, even when two reports name the same path.
+        let (tmp, file) = crate::fix::create_temp(path, "report")?;
         Ok(Self { out: io::BufWriter::new(file), tmp, path: path.to_path_buf() })
     }
 
