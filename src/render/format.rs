@@ -64,7 +64,7 @@ pub fn writer<'a>(format: Format, packs: &'a PackSet, quiet: bool, style: Style)
         Format::Json => Box::new(super::json::Writer::new(packs)),
         Format::Sarif => Box::new(super::sarif::Writer::new(packs, std::env::current_dir().ok())),
         Format::Github => Box::new(super::github::writer(packs)),
-        Format::Gitlab => Box::new(super::gitlab::Writer::default()),
+        Format::Gitlab => Box::new(super::gitlab::Writer::new(std::env::current_dir().ok())),
         Format::Junit => Box::new(super::junit::Writer::new(packs)),
         Format::Markdown => Box::new(super::markdown::Writer::new(packs)),
     }

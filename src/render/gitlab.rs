@@ -53,13 +53,10 @@ pub fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// The path as GitLab wants it: relative to the working directory, with `/`.
-fn relative(name: &str) -> String {
+/// The path as GitLab wants it: relative to the working directory `cwd`, with `/`.
+fn relative(name: &str, cwd: Option<&std::path::Path>) -> String {
     let path = std::path::Path::new(name);
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(std::path::Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
+    let rel = cwd.and_then(|cwd| path.strip_prefix(cwd).ok()).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map_or_else(|| s.clone(), str::to_owned)
 }
@@ -67,19 +64,28 @@ fn relative(name: &str) -> String {
 /// The issues of every file, pretty-printed, ending with a newline.
 #[must_use]
 pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
-    super::stream::render_all(&mut Writer::default(), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(std::env::current_dir().ok()), reports, &End::default())
 }
 
 /// The streaming writer: `[`, each file's issues as they come, `]`.
-#[derive(Default)]
 pub struct Writer {
     issues: usize,
+    /// The working directory, asked once: paths are written relative to it.
+    cwd: Option<std::path::PathBuf>,
+}
+
+impl Writer {
+    /// A writer whose paths are relative to `cwd`.
+    #[must_use]
+    pub fn new(cwd: Option<std::path::PathBuf>) -> Self {
+        Self { issues: 0, cwd }
+    }
 }
 
 impl super::stream::Writer for Writer {
     fn part(&self, r: &FileReport) -> Option<String> {
         let idx = LineIndex::new(&r.file.text);
-        let path = relative(&r.file.name);
+        let path = relative(&r.file.name, self.cwd.as_deref());
         let items: Vec<String> = r
             .diagnostics
             .iter()
