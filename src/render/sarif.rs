@@ -208,7 +208,8 @@ impl super::stream::Writer for Writer<'_> {
         if let Some(root) = &self.root {
             base_ids.insert(SRCROOT, ArtifactLocation { uri: dir_uri(root), uri_base_id: None });
         }
-        let rules = std::mem::replace(&mut self.rules, RuleTable::new(self.packs));
+        // The table is complete: the run's end takes it.
+        let rules = std::mem::take(&mut self.rules);
         let log = Log {
             schema: SCHEMA,
             version: "2.1.0",

@@ -49,6 +49,7 @@ pub(crate) struct Rule {
 }
 
 /// The rules of a run, in order, with an index by id.
+#[derive(Default)]
 pub(crate) struct RuleTable {
     rules: Vec<Rule>,
     index: HashMap<String, usize>,
@@ -57,7 +58,7 @@ pub(crate) struct RuleTable {
 impl RuleTable {
     /// Every loaded policy, in pack order.
     pub(crate) fn new(packs: &PackSet) -> Self {
-        let mut table = Self { rules: Vec::new(), index: HashMap::new() };
+        let mut table = Self::default();
         for p in &packs.policies {
             table.push(policy_rule(p, packs.decision()));
         }
@@ -193,7 +194,7 @@ mod tests {
 
     #[test]
     fn codes_get_a_rule_once() {
-        let mut t = RuleTable { rules: Vec::new(), index: HashMap::new() };
+        let mut t = RuleTable::default();
         let d = Diagnostic::error("kdl::syntax", "x");
         t.add_code(&d);
         t.add_code(&d);
