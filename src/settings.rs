@@ -224,9 +224,14 @@ impl Settings {
                 }
             }
         }
-        let known = select::known_patterns(
-            packs.policies.iter().map(|p| p.id.as_str()).chain(codes::CODES.iter().map(|c| c.code)),
-        );
+        // Only a run that selects or ignores something pays for the list of what it may name.
+        let known = if self.select.is_empty() && self.ignore.is_empty() {
+            Vec::new()
+        } else {
+            select::known_patterns(
+                packs.policies.iter().map(|p| p.id.as_str()).chain(codes::CODES.iter().map(|c| c.code)),
+            )
+        };
         for (what, list) in [("select", &self.select), ("ignore", &self.ignore)] {
             for s in list.iter().filter(|s| !known.contains(&s.value)) {
                 let code = &s.value;
