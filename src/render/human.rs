@@ -275,16 +275,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The closing summary: counts, then each file's verdict.
-#[must_use]
-pub fn summary(reports: &[FileReport], decision: Option<&Decision>, color: bool) -> String {
-    let mut out = summary_header(reports.len(), Counts::of(reports), color);
-    for r in reports {
-        out.push_str(&summary_lines(r, decision, color));
-    }
-    out
-}
-
 fn paint(color: bool, code: &str, s: &str) -> String {
     if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
 }

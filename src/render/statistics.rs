@@ -72,16 +72,6 @@ impl Tally {
     }
 }
 
-/// The statistics of a run, most frequent first.
-#[must_use]
-pub fn statistics(reports: &[FileReport], packs: &PackSet) -> Vec<Stat> {
-    let mut tally = Tally::default();
-    for r in reports {
-        tally.add(r);
-    }
-    tally.into_stats(packs)
-}
-
 /// The human table.
 #[must_use]
 pub fn human(stats: &[Stat]) -> String {
