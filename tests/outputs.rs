@@ -278,3 +278,27 @@ fn waived_findings_in_every_format() {
     assert!(md.lines().any(|l| l.contains("[`control/upgrade-timing`]") && l.ends_with("| 17 | waived |")), "{md}");
     assert!(md.contains("3 errors, 0 warnings, 0 advice, 1 waived"));
 }
+
+/// A message may hold any character a KDL string can (a user pack's `{value}`), NUL included:
+/// the streamed text formats still keep each file's lines apart from its summary line.
+#[test]
+fn a_nul_in_a_message_does_not_split_the_streamed_text_formats() {
+    use lync_lint::render::format::{Format, writer};
+    let packs = builtin();
+    let mut r = fixture("online-but-needs-voice");
+    r.diagnostics[0].message = "before\0after".to_owned();
+    let style = lync_lint::render::human::Style { color: false, narrate: false, width: Some(100) };
+    for format in [Format::Concise, Format::Human, Format::Github] {
+        let mut w = writer(format, &packs, false, style);
+        let text = lync_lint::render::stream::render_all(
+            &mut *w,
+            std::slice::from_ref(&r),
+            &lync_lint::render::stream::End::default(),
+        );
+        let (lines, summary) = text.split_once("checked 1 file").unwrap_or_else(|| panic!("{format:?}: {text}"));
+        // Shown as each format shows control characters, but whole, and before the summary.
+        assert!(lines.contains("before") && lines.contains("after"), "{format:?}: {text}");
+        assert!(!summary.contains("after"), "{format:?}: nothing of it after the summary's first line: {text}");
+        assert!(summary.contains("online-but-needs-voice.lync.kdl: online-ruled-out"), "{format:?}: {text}");
+    }
+}

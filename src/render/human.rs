@@ -436,18 +436,20 @@ impl<'a> LinesWriter<'a> {
 
 impl super::stream::Writer for LinesWriter<'_> {
     fn part(&self, r: &FileReport) -> Option<String> {
-        let mut s = (self.lines)(r, self.style);
-        // The summary lines follow after a NUL, which no rendered text contains.
-        s.push('\0');
-        if self.summary.is_some() {
-            s.push_str(&summary_lines(r, self.decision, self.style.color));
-        }
-        Some(s)
+        let lines = (self.lines)(r, self.style);
+        let summary =
+            if self.summary.is_some() { summary_lines(r, self.decision, self.style.color) } else { String::new() };
+        // The lines' length first: no character of a message (NUL included) can be taken for
+        // where the summary lines start.
+        Some(format!("{}:{lines}{summary}", lines.len()))
     }
 
     fn file(&mut self, out: &mut dyn std::io::Write, r: &FileReport, part: Option<String>) -> std::io::Result<()> {
         let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
-        let (lines, summary) = part.split_once('\0').unwrap_or((&part, ""));
+        let (lines, summary) = part
+            .split_once(':')
+            .and_then(|(len, rest)| rest.split_at_checked(len.parse().ok()?))
+            .unwrap_or((&part, ""));
         out.write_all(lines.as_bytes())?;
         self.summaries.push(summary)?;
         self.files += 1;
