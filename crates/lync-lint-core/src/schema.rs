@@ -21,9 +21,6 @@ pub fn validate(doc: &Document, vocab: &Vocabulary) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let ctx = Ctx { doc, vocab, total: total_users(doc, vocab) };
     check_siblings(&doc.nodes, &vocab.nodes, None, &ctx, &mut out);
-    if let Some(total) = ctx.total {
-        check_need_users(&doc.nodes, &vocab.nodes, total, &mut out);
-    }
     out
 }
 
@@ -41,9 +38,7 @@ impl Ctx<'_> {
     fn total_ok(&self, value: &Value) -> bool {
         match (self.total, value) {
             (None, Value::Integer(total)) => {
-                let mut scratch = Vec::new();
-                check_need_users(&self.doc.nodes, &self.vocab.nodes, *total, &mut scratch);
-                scratch.is_empty()
+                largest_need(&self.doc.nodes, &self.vocab.nodes).is_none_or(|largest| largest <= *total)
             }
             _ => true,
         }
@@ -75,26 +70,15 @@ pub fn need_users(node: &Node, decl: &NodeDecl) -> Option<Option<i128>> {
     }))
 }
 
-/// A need's `users=` larger than the organization is a `schema::value` error on the property.
-fn check_need_users(nodes: &[Node], decls: &[NodeDecl], total: i128, out: &mut Vec<Diagnostic>) {
-    for node in nodes {
-        let Some(decl) = decls.iter().find(|d| d.name == node.name.value) else { continue };
-        check_need_users_of(node, decl, total, out);
-    }
-}
-
-/// [`check_need_users`] for one node, declared by `decl`, and its children.
-fn check_need_users_of(node: &Node, decl: &NodeDecl, total: i128, out: &mut Vec<Diagnostic>) {
-    if let Some(Some(users)) = need_users(node, decl).filter(|u| u.is_some_and(|u| u > total)) {
-        let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers)).map_or("users", |p| p.name.as_str());
-        let span = node.prop(prop).map_or(node.name.span, |e| e.value_span);
-        out.push(
-            Diagnostic::error(crate::codes::VALUE, format!("`{prop}={users}` is more than the organization's {total} users"))
-                .with_label(span, format!("more than {total}"))
-                .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
-        );
-    }
-    check_need_users(node.children(), &decl.children, total, out);
+/// The largest `users=` any need of `nodes` (declared by `decls`) and their children gives.
+fn largest_need(nodes: &[Node], decls: &[NodeDecl]) -> Option<i128> {
+    nodes
+        .iter()
+        .filter_map(|node| {
+            let decl = decls.iter().find(|d| d.name == node.name.value)?;
+            need_users(node, decl).flatten().into_iter().chain(largest_need(node.children(), &decl.children)).max()
+        })
+        .max()
 }
 
 fn check_siblings(
@@ -156,9 +140,6 @@ fn rename_node(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>) -> Option
     let mut scratch = Vec::new();
     check_entries(node, decl, top, ctx, &mut scratch);
     check_siblings(node.children(), &decl.children, Some(decl), ctx, &mut scratch);
-    if let Some(total) = ctx.total {
-        check_need_users_of(node, decl, total, &mut scratch);
-    }
     if scratch.iter().any(|d| d.fix.is_none()) || (top && !defines_total_ok(node, decl, ctx)) {
         return None;
     }
@@ -219,11 +200,11 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
                 out.push(missing_arg(node, a));
             }
             for e in &args[i.min(args.len())..] {
-                check_value(node, decl, e, a, out);
+                check_value(node, decl, e, a, ctx, out);
             }
             i = args.len();
         } else if let Some(e) = args.get(i) {
-            check_value(node, decl, e, a, out);
+            check_value(node, decl, e, a, ctx, out);
             i += 1;
         } else if a.required {
             out.push(missing_arg(node, a));
@@ -249,7 +230,7 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
     for p in node.props() {
         let Some(pname) = &p.name else { continue };
         if let Some(pd) = decl.prop(&pname.value) {
-            check_value(node, decl, p, pd, out);
+            check_value(node, decl, p, pd, ctx, out);
         } else {
             let guess = closest(&pname.value, decl.props.iter().map(|d| d.name.as_str()));
             let to = guess.filter(|(_, sole)| *sole).and_then(|(s, _)| decl.prop(s));
@@ -301,9 +282,8 @@ fn rename_prop(node: &Node, decl: &NodeDecl, p: &Entry, pd: &ValueDecl, top: boo
         return None;
     }
     let mut scratch = Vec::new();
-    check_value(node, decl, p, pd, &mut scratch);
+    check_value(node, decl, p, pd, ctx, &mut scratch);
     let users_ok = match (pd.role, &p.value) {
-        (Some(Role::NeedUsers), Value::Integer(users)) => ctx.total.is_none_or(|total| *users <= total),
         (Some(Role::TotalUsers), value) if top => ctx.total_ok(value),
         _ => true,
     };
@@ -319,7 +299,14 @@ fn missing_arg(node: &Node, a: &ValueDecl) -> Diagnostic {
         .with_help(format!("`{}` is {}: {}", a.name, a.ty.article(), a.description))
 }
 
-fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDecl, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    node: &Node,
+    decl: &NodeDecl,
+    entry: &Entry,
+    decl_value: &ValueDecl,
+    ctx: &Ctx<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
     // How messages name the value; built only for a message (most values are fine).
     let what = || match &entry.name {
         Some(n) => format!("`{}`", n.value),
@@ -372,6 +359,15 @@ fn check_value(node: &Node, decl: &NodeDecl, entry: &Entry, decl_value: &ValueDe
                 out.push(
                     Diagnostic::error(crate::codes::VALUE, format!("{} must be {range}", what()))
                         .with_label(entry.value_span, format!("`{int}` is out of range")),
+                );
+            }
+            // A need concerns at most the whole organization.
+            if let Some(total) = ctx.total.filter(|t| *int > *t && decl_value.role == Some(Role::NeedUsers)) {
+                let prop = &decl_value.name;
+                out.push(
+                    Diagnostic::error(crate::codes::VALUE, format!("`{prop}={int}` is more than the organization's {total} users"))
+                        .with_label(entry.value_span, format!("more than {total}"))
+                        .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
                 );
             }
         }
