@@ -274,6 +274,19 @@ fn fix_repairs_the_typos_fixture_and_leaves_the_rest_reported() {
     assert_eq!(std::fs::read_to_string(tmp.path().join("t.lync.kdl")).expect("read"), after);
     let clean_diff = run_in(tmp.path(), &["check", "--diff", "t.lync.kdl"], None);
     assert_eq!((clean_diff.code, clean_diff.stdout.as_str()), (0, ""), "no fix left: exit 0, no diff");
+    // The concise format's summary is on stdout too: the count of fixes follows it there.
+    std::fs::write(tmp.path().join("t.lync.kdl"), &typos).expect("write");
+    let concise = run_in(tmp.path(), &["check", "--fix", "--format", "concise", "t.lync.kdl"], None);
+    assert!(concise.stdout.ends_with("fixed 4 problems in 1 file\n"), "{}", concise.stdout);
+    assert!(!concise.stderr.contains("fixed"), "{}", concise.stderr);
+    // Elsewhere it goes to stderr, a line of its own with no blank line after it.
+    std::fs::write(tmp.path().join("t.lync.kdl"), &typos).expect("write");
+    let json = run_in(tmp.path(), &["check", "--fix", "--format", "json", "t.lync.kdl"], None);
+    assert!(
+        json.stderr.ends_with("\nfixed 4 problems in 1 file\n") || json.stderr == "fixed 4 problems in 1 file\n",
+        "{:?}",
+        json.stderr
+    );
 }
 
 #[test]

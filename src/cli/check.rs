@@ -207,11 +207,12 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         if let Some(line) = line {
             // After the human summary on stdout; on stderr when stdout is a machine format,
             // the fixed text or the diff.
-            if format == Format::Human && !stdin_fix && !args.diff && !args.statistics {
-                writeln!(out, "{line}")?;
+            // The line ends with its own line break.
+            if matches!(format, Format::Human | Format::Concise) && !stdin_fix && !args.diff && !args.statistics {
+                out.write_all(line.as_bytes())?;
             } else {
                 out.flush()?;
-                writeln!(io::stderr(), "{line}")?;
+                io::stderr().write_all(line.as_bytes())?;
             }
         }
     }
