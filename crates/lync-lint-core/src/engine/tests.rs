@@ -655,3 +655,14 @@ fn evidence_points_at_the_node_head() {
     let ev = Evidence { node, label: None, count: None };
     assert_eq!(at(text, evidence_span(&ev)), "pbx \"a\"");
 }
+
+#[test]
+fn rule_settings_parse_from_their_names() {
+    assert_eq!(RuleSetting::parse("off"), Some(RuleSetting::Off));
+    assert_eq!(RuleSetting::parse("error"), Some(RuleSetting::Severity(Severity::Error)));
+    assert_eq!(RuleSetting::parse("warning"), Some(RuleSetting::Severity(Severity::Warning)));
+    assert_eq!(RuleSetting::parse("advice"), Some(RuleSetting::Severity(Severity::Advice)));
+    assert_eq!(RuleSetting::parse("Off"), None);
+    assert_eq!(RuleSetting::parse("loud"), None);
+    assert!(RuleSetting::NAMES.iter().all(|n| RuleSetting::parse(n).is_some()));
+}
