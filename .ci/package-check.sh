@@ -50,6 +50,15 @@ done
 # Package and verify both: each .crate is unpacked and built on its own.
 start=$SECONDS
 cargo clean --quiet -p lync-lint-core 2>/dev/null || true
+# Cargo unpacks the packaged crates from its temporary registry (target/dist/package/tmp-registry)
+# into $CARGO_HOME/registry/src/-<hash of that path>/, and reuses what it finds there without
+# comparing it to the new .crate. A checkout that always sits at the same path, with a cargo home
+# kept between runs, would verify lync-lint against the lync-lint-core of an earlier run. Local
+# registries are the directories whose name starts with "-"; crates.io's are never touched.
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+for d in "$cargo_home"/registry/src/-*/lync-lint-core-* "$cargo_home"/registry/src/-*/lync-lint-[0-9]*; do
+    if [ -d "$d" ]; then rm -rf "$d"; fi
+done
 if ! cargo package --locked --allow-dirty -p lync-lint-core -p lync-lint > "$list" 2>&1; then
     tail -40 "$list"
     fail "cargo package --locked -p lync-lint-core -p lync-lint"
