@@ -98,7 +98,7 @@ fn print_node(src: &str, node: &Node, depth: usize, out: &mut String) {
     let mut props: Vec<&Entry> = Vec::new();
     for p in node.props() {
         let key = &p.name.as_ref().expect("a property").value;
-        props.retain(|q| &q.name.as_ref().expect("a property").value != key);
+        props.retain(|q| q.name.as_ref().expect("a property").value != key);
         props.push(p);
     }
     props.sort_by(|a, b| a.name.as_ref().map(|n| &n.value).cmp(&b.name.as_ref().map(|n| &n.value)));

@@ -112,12 +112,12 @@ fn to_span(s: miette::SourceSpan) -> Span {
 }
 
 fn ident(id: &kdl::KdlIdentifier) -> Ident {
-    Ident { value: id.value().to_owned(), span: to_span(id.span()) }
+    Ident { value: id.value().into(), span: to_span(id.span()) }
 }
 
 fn convert_value(v: &kdl::KdlValue) -> Value {
     match v {
-        kdl::KdlValue::String(s) => Value::String(s.clone()),
+        kdl::KdlValue::String(s) => Value::String(s.as_str().into()),
         kdl::KdlValue::Integer(i) => Value::Integer(*i),
         kdl::KdlValue::Float(f) => Value::Float(*f),
         kdl::KdlValue::Bool(b) => Value::Bool(*b),

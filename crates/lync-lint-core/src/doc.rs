@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 /// A half-open byte range `start..end` into the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Span {
@@ -45,8 +47,10 @@ impl Span {
 /// A KDL value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
-    /// A string (bare identifier, quoted, raw or multi-line), with escapes resolved.
-    String(String),
+    /// A string (bare identifier, quoted, raw or multi-line), with escapes resolved. Up to
+    /// 24 bytes it is held inline: most names and values of an environment file are short,
+    /// and a large file's check would otherwise allocate for each of them.
+    String(CompactString),
     /// A number without fraction or exponent, in any radix; one outside the `i128` range is
     /// a syntax error.
     Integer(i128),
@@ -114,8 +118,9 @@ impl fmt::Display for Value {
 /// A name (node name, property name, or type annotation) with its span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
-    /// The name, with quotes removed and escapes resolved.
-    pub value: String,
+    /// The name, with quotes removed and escapes resolved (inline up to 24 bytes, as a
+    /// string value).
+    pub value: CompactString,
     /// The name's token in the source, quotes included.
     pub span: Span,
 }

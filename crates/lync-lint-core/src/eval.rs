@@ -1,7 +1,5 @@
 //! Evaluating conditions against a document: whether a policy fires and on what evidence.
 
-use std::collections::HashSet;
-
 use crate::doc::{Node, Value};
 use crate::kql::Index;
 use crate::policy::Condition;
@@ -38,11 +36,11 @@ pub fn eval<'a>(cond: &'a Condition, doc: &Index<'a>) -> Option<Vec<Evidence<'a>
                     // `distinct="country,region"` counts distinct tuples; a node counts when it
                     // has at least one of the keys (a missing one is part of its tuple).
                     let keys: Vec<&str> = keys.split(',').map(str::trim).collect();
-                    let mut values = HashSet::new();
+                    let mut values = foldhash::HashSet::default();
                     let counted: Vec<&Node> = nodes
                         .into_iter()
                         .filter(|node| {
-                            let tuple: Vec<Option<(&'static str, String)>> = keys
+                            let tuple: Vec<Option<Key<'_>>> = keys
                                 .iter()
                                 .map(|k| if *k == "val()" { node.arg(0) } else { node.prop(k) })
                                 .map(|v| v.map(|e| value_key(&e.value)))
@@ -87,8 +85,26 @@ pub fn eval<'a>(cond: &'a Condition, doc: &Index<'a>) -> Option<Vec<Evidence<'a>
 }
 
 /// A hashable identity for a value: its type and its KDL text.
-fn value_key(v: &Value) -> (&'static str, String) {
-    (v.type_name(), v.to_string())
+/// A value as `distinct=` compares it: by type, then by value as written (`"1"`, `1` and
+/// `1.0` are three values; `1` and `0x1` one), without formatting it.
+#[derive(PartialEq, Eq, Hash)]
+enum Key<'a> {
+    Str(&'a str),
+    Int(i128),
+    Float(u64),
+    Bool(bool),
+    Null,
+}
+
+fn value_key(v: &Value) -> Key<'_> {
+    match v {
+        Value::String(s) => Key::Str(s),
+        Value::Integer(i) => Key::Int(*i),
+        // By its bits: `0.0` and `-0.0` differ, as written; `#nan` is always the same NaN.
+        Value::Float(x) => Key::Float(x.to_bits()),
+        Value::Bool(b) => Key::Bool(*b),
+        Value::Null => Key::Null,
+    }
 }
 
 /// Removes repeated nodes, keeping each at its first occurrence. A node that several leaves
@@ -97,7 +113,7 @@ fn value_key(v: &Value) -> (&'static str, String) {
 #[must_use]
 pub fn dedup(evidence: Vec<Evidence<'_>>) -> Vec<Evidence<'_>> {
     let mut out: Vec<Evidence<'_>> = Vec::with_capacity(evidence.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = foldhash::HashMap::with_capacity_and_hasher(evidence.len(), foldhash::fast::RandomState::default());
     for e in evidence {
         if let Some(&i) = seen.get(&std::ptr::from_ref(e.node)) {
             let first: &mut Evidence<'_> = &mut out[i];
@@ -126,7 +142,7 @@ pub fn interpolate(template: &str, ev: Option<&Evidence<'_>>) -> String {
         let node = ev.map(|e| e.node);
         let text = match key {
             "value" => node.and_then(|n| n.arg(0)).map(|e| plain(&e.value)),
-            "name" => node.map(|n| n.name.value.clone()),
+            "name" => node.map(|n| n.name.value.to_string()),
             "count" => ev.and_then(|e| e.count).map(|c| c.to_string()),
             _ => key.strip_prefix("prop:").and_then(|p| node.and_then(|n| n.prop(p))).map(|e| plain(&e.value)),
         };
@@ -140,7 +156,7 @@ pub fn interpolate(template: &str, ev: Option<&Evidence<'_>>) -> String {
 /// A value as users read it in a message: strings without quotes.
 fn plain(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => other.to_string(),
     }
 }
@@ -210,6 +226,22 @@ mod tests {
     fn a_single_key_counts_distinct_values() {
         assert_eq!(counted(&count(Some(2), None, Some("country")), TWO_REGIONS_ONE_COUNTRY), None);
         assert_eq!(counted(&count(Some(1), None, Some("country")), TWO_REGIONS_ONE_COUNTRY), Some(1));
+    }
+
+    #[test]
+    fn distinct_values_differ_by_type_and_as_written_and_all_nans_are_one() {
+        let sites = |values: &[&str]| -> String {
+            values.iter().map(|v| ["site \"S\" country=", v, " datacenter=#true\n"].concat()).collect()
+        };
+        let distinct = |values: &[&str]| counted(&count(Some(1), None, Some("country")), &sites(values));
+        // A string, an integer and a float that all read `1` are three values.
+        assert_eq!(distinct(&["\"1\"", "1", "1.0"]), Some(3));
+        assert_eq!(distinct(&["1", "0x1", "1"]), Some(1));
+        assert_eq!(distinct(&["1.0", "1.0", "10e-1"]), Some(1));
+        assert_eq!(distinct(&["#nan", "#nan"]), Some(1));
+        assert_eq!(distinct(&["0.0", "-0.0", "#inf", "#-inf"]), Some(4));
+        assert_eq!(distinct(&["#true", "#false", "#true", "#null", "#null"]), Some(3));
+        assert_eq!(distinct(&["\"US\"", "US", "\"us\""]), Some(2));
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Reader {
     /// The entry's value as a string, or an error on the value.
     pub fn expect_string(&mut self, entry: &Entry, what: &str) -> Option<String> {
         if let Value::String(s) = &entry.value {
-            Some(s.clone())
+            Some(s.to_string())
         } else {
             self.error(
                 "type",

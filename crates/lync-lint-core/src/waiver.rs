@@ -11,7 +11,7 @@ use crate::pack::PackSet;
 
 fn prop_str(node: &Node, name: &str) -> Option<String> {
     node.prop(name).and_then(|e| match &e.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         _ => None,
     })
 }

@@ -80,7 +80,7 @@ fn parse_accessor(c: &mut Cursor) -> PResult<Accessor> {
             if bare {
                 check_glued_operator(c, &value, span)?;
             }
-            Ok(Accessor::Prop(Name { value, span }))
+            Ok(Accessor::Prop(Name { value: value.into(), span }))
         }
         Some((_, span)) => Err(KqlError::new("expected an accessor, found a value", span)
             .help("`[val(1)]` tests the second argument; `[\"1\"]` a property named 1")),

@@ -2,6 +2,8 @@
 //! (`$node-space`) and identifiers. Character classes and literals (strings, numbers,
 //! keywords) are the document lexer's (`crate::parse`): one lexer for documents and queries.
 
+use compact_str::CompactString;
+
 use super::KqlError;
 use crate::doc::{Span, Value};
 use crate::parse::SyntaxError;
@@ -12,7 +14,7 @@ pub(super) use crate::parse::chars::{is_ident_char, is_newline, is_unicode_space
 pub(super) enum Scalar {
     /// An identifier (`bare`) or quoted/raw string.
     Str {
-        value: String,
+        value: CompactString,
         bare: bool,
     },
     Number(Value),

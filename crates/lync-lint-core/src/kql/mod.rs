@@ -112,7 +112,7 @@ impl Query {
                     operand_span,
                 } = a
                 {
-                    out.push((s.clone(), *operand_span));
+                    out.push((s.to_string(), *operand_span));
                 }
             }
         }

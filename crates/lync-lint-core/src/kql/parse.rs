@@ -158,7 +158,7 @@ fn parse_node_name(c: &mut Cursor) -> PResult<Option<Name>> {
                      if it is a node name"
                 )));
             }
-            Ok(Some(Name { value, span }))
+            Ok(Some(Name { value: value.into(), span }))
         }
         Scalar::Number(_) | Scalar::Keyword(_) => {
             Err(KqlError::new("a node name must be a string", span).help("quote it to match a node with that name"))
@@ -168,7 +168,7 @@ fn parse_node_name(c: &mut Cursor) -> PResult<Option<Name>> {
 
 pub(super) fn expect_string(c: &mut Cursor, what: &str) -> PResult<Name> {
     match c.scalar()? {
-        Some((Scalar::Str { value, .. }, span)) => Ok(Name { value, span }),
+        Some((Scalar::Str { value, .. }, span)) => Ok(Name { value: value.into(), span }),
         Some((_, span)) => {
             Err(KqlError::new(format!("expected {what}, found a value"), span).help("quote it to use it as a string"))
         }

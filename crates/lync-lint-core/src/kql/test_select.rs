@@ -5,7 +5,7 @@ use super::Query;
 use crate::doc::{Document, Entry, Ident, Node, Span, Value};
 
 fn ident(s: &str) -> Ident {
-    Ident { value: s.to_owned(), span: Span::default() }
+    Ident { value: s.into(), span: Span::default() }
 }
 
 pub(super) fn node(name: &str) -> Node {
@@ -13,7 +13,7 @@ pub(super) fn node(name: &str) -> Node {
 }
 
 pub(super) fn s(v: &str) -> Value {
-    Value::String(v.to_owned())
+    Value::String(v.into())
 }
 
 /// Builder methods for test nodes.
@@ -93,7 +93,7 @@ pub(super) fn sel(q: &str, doc: &Document) -> Vec<String> {
         .into_iter()
         .map(|n| match n.arg(0).or_else(|| n.prop("platform")) {
             Some(e) => format!("{}:{}", n.name.value, e.value),
-            None => n.name.value.clone(),
+            None => n.name.value.to_string(),
         })
         .collect()
 }
@@ -134,7 +134,7 @@ fn names(q: &str) -> Vec<String> {
         .unwrap_or_else(|e| panic!("{q:?}: {e}"))
         .select(&d)
         .into_iter()
-        .map(|n| n.name.value.clone())
+        .map(|n| n.name.value.to_string())
         .collect()
 }
 

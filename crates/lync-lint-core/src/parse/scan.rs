@@ -5,6 +5,8 @@
 //! live in `string.rs`; the document structure in `fast.rs`. Nothing here allocates except
 //! the values it returns and the errors.
 
+use compact_str::CompactString;
+
 use super::SyntaxError;
 use super::chars::is_unicode_space;
 use crate::doc::{Span, Value};
@@ -488,11 +490,11 @@ impl Cursor<'_> {
                     None => return Err(self.unexpected()),
                     // Most names: a letter that cannot start a bare keyword.
                     Some(c) if c.is_ascii_alphabetic() && !matches!(c, b't' | b'f' | b'n' | b'i') => {
-                        Value::String(word.to_owned())
+                        Value::String(CompactString::from(word))
                     }
                     Some(_) => match classify_bare(word, Span::new(start, self.pos))? {
                         Some(v) => v,
-                        None => Value::String(word.to_owned()),
+                        None => Value::String(CompactString::from(word)),
                     },
                 }
             }

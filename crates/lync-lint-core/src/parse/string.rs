@@ -5,6 +5,8 @@
 //! newlines are normalized to `\n`, every line loses the closing line's whitespace prefix
 //! (whitespace-only lines become empty), and only then are the other escapes interpreted.
 
+use compact_str::CompactString;
+
 use super::chars::is_unicode_space;
 use super::scan::{Cursor, PResult, fail, newline_len, space_len};
 use crate::doc::Span;
@@ -23,10 +25,10 @@ static QUOTED_STOP: [bool; 256] = {
 
 impl Cursor<'_> {
     /// A quoted string at the cursor (on its first `"`).
-    pub fn quoted(&mut self) -> PResult<String> {
+    pub fn quoted(&mut self) -> PResult<CompactString> {
         let open = self.pos;
         if self.b[self.pos..].starts_with(b"\"\"\"") {
-            return self.multiline_quoted();
+            return self.multiline_quoted().map(CompactString::from);
         }
         self.pos += 1;
         let start = self.pos;
@@ -42,7 +44,7 @@ impl Cursor<'_> {
         }
         if self.b.get(i) == Some(&b'"') {
             self.pos = i + 1;
-            return Ok(self.src[start..i].to_owned());
+            return Ok(CompactString::from(&self.src[start..i]));
         }
         // Escapes, or a character to look at closely: the slow path.
         let mut out = String::from(&self.src[start..i]);
@@ -54,7 +56,7 @@ impl Cursor<'_> {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(out.into());
                 }
                 b'\\' => self.escape(&mut out)?,
                 _ if newline_len(self.b, self.pos) > 0 => {
@@ -199,7 +201,7 @@ impl Cursor<'_> {
     }
 
     /// A raw string at the cursor (on its first `#`).
-    pub fn raw(&mut self) -> PResult<String> {
+    pub fn raw(&mut self) -> PResult<CompactString> {
         let open = self.pos;
         let hashes = self.b[self.pos..].iter().take_while(|&&c| c == b'#').count();
         self.pos += hashes;
@@ -218,7 +220,7 @@ impl Cursor<'_> {
             let end = (body_start..self.b.len()).find(|&i| closing(self.b, i, 3)).ok_or_else(|| unterminated(open))?;
             self.pos = end + 3 + hashes;
             let body = normalize_newlines(&self.src[body_start..end]);
-            return dedent(&body).ok_or_else(|| bad_multiline(open, self.pos));
+            return dedent(&body).map(CompactString::from).ok_or_else(|| bad_multiline(open, self.pos));
         }
         self.pos += 1;
         let body_start = self.pos;
@@ -246,7 +248,7 @@ impl Cursor<'_> {
             i += 1;
         }
         self.pos = i + 1 + hashes;
-        Ok(self.src[body_start..i].to_owned())
+        Ok(CompactString::from(&self.src[body_start..i]))
     }
 }
 
