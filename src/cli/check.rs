@@ -177,7 +177,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         FixMode::None
     };
     for chunk in found.files.chunks(CHUNK) {
-        failed |= check_chunk(chunk, args, &packs, &opts, &mut outputs, &mut run, &mut out)?;
+        failed |= check_chunk(&chunk, args, &packs, &opts, &mut outputs, &mut run, &mut out)?;
     }
     if let Some(path) = &args.write_baseline {
         let text = Baseline::from_entries(std::mem::take(&mut run.recorded)).to_json();
