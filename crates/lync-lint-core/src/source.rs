@@ -51,11 +51,21 @@ fn mebibytes(bytes: u64) -> f64 {
 /// How much the first read of a file asks for (8 KiB): a capacity, not a limit.
 const FIRST_READ: usize = 8192;
 
-/// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error.
-fn read_bounded(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
-    // Most environment files fit in the first read; larger ones grow the buffer by doubling.
+/// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error. `size` is what
+/// the reader is expected to hold, when known: the buffer is then allocated once.
+fn read_bounded(reader: impl Read, size: impl FnOnce() -> Option<u64>) -> std::io::Result<Vec<u8>> {
+    let mut reader = reader.take(MAX_FILE_SIZE + 1);
+    // Most environment files fit in the first read.
     let mut buf = Vec::with_capacity(FIRST_READ);
-    (&mut reader).take(MAX_FILE_SIZE + 1).read_to_end(&mut buf)?;
+    (&mut reader).take(FIRST_READ as u64).read_to_end(&mut buf)?;
+    if buf.len() == FIRST_READ {
+        // More to read: sized once if the size is known (a large file's buffer is then not
+        // grown by doubling, which leaves copies behind), else grown as it comes.
+        if let Some(size) = size().and_then(|n| usize::try_from(n.min(MAX_FILE_SIZE)).ok()) {
+            buf.reserve_exact(size.saturating_sub(FIRST_READ));
+        }
+        reader.read_to_end(&mut buf)?;
+    }
     if buf.len() as u64 > MAX_FILE_SIZE {
         return Err(too_large(None));
     }
@@ -66,9 +76,10 @@ fn read_bounded(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
 /// size the file system does not know, like `/dev/zero`, once that much has been read).
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     // No `stat` first: reading tells a directory apart, and the bound tells a file too large
-    // (one system call fewer per file, which counts over thousands of files).
+    // (one system call fewer per file, which counts over thousands of files). The size is
+    // asked only of a file larger than the first read.
     let file = std::fs::File::open(path)?;
-    read_bounded(&file).map_err(|e| match e.kind() {
+    read_bounded(&file, || file.metadata().ok().map(|m| m.len())).map_err(|e| match e.kind() {
         std::io::ErrorKind::IsADirectory => std::io::Error::new(e.kind(), "it is a directory"),
         // Only now ask the size, for the message.
         std::io::ErrorKind::FileTooLarge => {
@@ -101,7 +112,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 /// When the path cannot be read, or is larger than [`MAX_FILE_SIZE`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     if path == Path::new("-") {
-        return read_bounded(std::io::stdin().lock())
+        return read_bounded(std::io::stdin().lock(), || None)
             .map_err(|source| ReadError { path: "<stdin>".to_owned(), source });
     }
     read_file(path).map_err(|source| ReadError { path: path.display().to_string(), source })
@@ -159,7 +170,7 @@ mod tests {
     use std::io::ErrorKind;
     use std::path::PathBuf;
 
-    use super::{MAX_FILE_SIZE, decode, read_bytes, read_text};
+    use super::{FIRST_READ, MAX_FILE_SIZE, decode, read_bytes, read_text};
 
     /// A scratch directory under the system's temporary directory, removed when dropped.
     struct Scratch(PathBuf);
@@ -190,7 +201,14 @@ mod tests {
         let small = b"voice {\n    call-park #true\n}\n";
         assert_eq!(read_bytes(&dir.file("small.lync.kdl", small)).expect("reads"), small);
         let big: Vec<u8> = (0..100_000u32).map(|i| b"abcdefghij\n"[(i % 11) as usize]).collect();
-        assert_eq!(read_bytes(&dir.file("big.lync.kdl", &big)).expect("reads"), big);
+        let read = read_bytes(&dir.file("big.lync.kdl", &big)).expect("reads");
+        assert_eq!(read, big);
+        // Past the first read, the buffer is sized once, from the file's size.
+        assert_eq!(read.capacity(), big.len());
+        for len in [FIRST_READ - 1, FIRST_READ, FIRST_READ + 1, 2 * FIRST_READ] {
+            let name = format!("{len}.lync.kdl");
+            assert_eq!(read_bytes(&dir.file(&name, &big[..len])).expect("reads"), &big[..len], "{len} bytes");
+        }
     }
 
     #[test]
@@ -212,6 +230,7 @@ mod tests {
         };
         let at_limit = read_bytes(&sized("at.lync.kdl", MAX_FILE_SIZE)).expect("exactly the limit is read");
         assert_eq!(at_limit.len() as u64, MAX_FILE_SIZE);
+        assert_eq!(at_limit.capacity() as u64, MAX_FILE_SIZE, "sized once");
         let e = read_bytes(&sized("over.lync.kdl", 20 * 1024 * 1024)).expect_err("over the limit");
         assert_eq!(e.source.kind(), ErrorKind::FileTooLarge);
         assert_eq!(e.source.to_string(), "the file is 20.0 MiB, larger than the 16 MiB limit; is it the right file?");
