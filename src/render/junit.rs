@@ -73,14 +73,25 @@ impl<'a> Writer<'a> {
 }
 
 impl super::stream::Writer for Writer<'_> {
-    fn file(&mut self, _out: &mut dyn Write, r: &FileReport, _part: Option<String>) -> io::Result<()> {
+    /// The file's `testsuite`, after a first line with its counts of tests, failures and
+    /// errors (for the root element), made on the worker that checked the file.
+    fn part(&self, r: &FileReport) -> Option<String> {
         let cases = cases(r, self.packs);
-        self.tests += cases.len();
-        self.failures += cases.iter().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count();
-        self.errors += cases.iter().filter(|c| matches!(c.outcome, Outcome::Error(..))).count();
-        let mut part = String::new();
+        let failures = cases.iter().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count();
+        let errors = cases.iter().filter(|c| matches!(c.outcome, Outcome::Error(..))).count();
+        let mut part = format!("{} {failures} {errors}\n", cases.len());
         suite(&mut part, &r.file.name, &cases);
-        self.suites.push(&part)
+        Some(part)
+    }
+
+    fn file(&mut self, _out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
+        let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
+        let (counts, suite) = part.split_once('\n').unwrap_or_default();
+        let mut counts = counts.split(' ').map(|n| n.parse::<usize>().unwrap_or(0));
+        self.tests += counts.next().unwrap_or(0);
+        self.failures += counts.next().unwrap_or(0);
+        self.errors += counts.next().unwrap_or(0);
+        self.suites.push(suite)
     }
 
     fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
