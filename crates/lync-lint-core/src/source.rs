@@ -4,7 +4,8 @@
 //! [`SourceFile`]s.
 //!
 //! Every read is bounded: a file (or standard input) larger than [`MAX_FILE_SIZE`] is refused
-//! with a [`ReadError`] once that much has been read, so no input can exhaust memory. A UTF-8 byte order
+//! with a [`ReadError`] as soon as its size says so, or once more than that has been read
+//! when its size is not known, so no input can exhaust memory. A UTF-8 byte order
 //! mark is dropped here, so that it is never a column; offsets in messages stay offsets in
 //! the file on disk.
 
@@ -16,8 +17,8 @@ use crate::diag::{Diagnostic, SourceFile};
 use crate::doc::Span;
 
 /// The largest file `lync-lint` reads: 16 MiB. Environment files, policy packs and
-/// configurations are a few kilobytes; a bigger file is refused (exit code 2) after at most
-/// this much has been read.
+/// configurations are a few kilobytes; a bigger file is refused (exit code 2), unread past
+/// its first 8 KiB when its size is known.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// The UTF-8 byte order mark.
@@ -52,7 +53,8 @@ fn mebibytes(bytes: u64) -> f64 {
 const FIRST_READ: usize = 8192;
 
 /// Reads at most [`MAX_FILE_SIZE`] bytes from `reader`; more is an error. `size` is what
-/// the reader is expected to hold, when known: the buffer is then allocated once.
+/// the reader holds, when known: a reader past the limit is then refused without reading on,
+/// and the buffer of one within it is allocated once.
 fn read_bounded(reader: impl Read, size: impl FnOnce() -> Option<u64>) -> std::io::Result<Vec<u8>> {
     let mut reader = reader.take(MAX_FILE_SIZE + 1);
     // Most environment files fit in the first read.
@@ -61,8 +63,12 @@ fn read_bounded(reader: impl Read, size: impl FnOnce() -> Option<u64>) -> std::i
     if buf.len() == FIRST_READ {
         // More to read: sized once if the size is known (a large file's buffer is then not
         // grown by doubling, which leaves copies behind), else grown as it comes.
-        if let Some(size) = size().and_then(|n| usize::try_from(n.min(MAX_FILE_SIZE)).ok()) {
-            buf.reserve_exact(size.saturating_sub(FIRST_READ));
+        let size = size();
+        if let Some(n) = size.filter(|&n| n > MAX_FILE_SIZE) {
+            return Err(too_large(Some(n)));
+        }
+        if let Some(n) = size.and_then(|n| usize::try_from(n).ok()) {
+            buf.reserve_exact(n.saturating_sub(FIRST_READ));
         }
         reader.read_to_end(&mut buf)?;
     }
@@ -81,10 +87,6 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     read_bounded(&file, || file.metadata().ok().map(|m| m.len())).map_err(|e| match e.kind() {
         std::io::ErrorKind::IsADirectory => std::io::Error::new(e.kind(), "it is a directory"),
-        // Only now ask the size, for the message.
-        std::io::ErrorKind::FileTooLarge => {
-            too_large(file.metadata().ok().map(|m| m.len()).filter(|&n| n > MAX_FILE_SIZE))
-        }
         _ => e,
     })
 }
@@ -170,7 +172,7 @@ mod tests {
     use std::io::ErrorKind;
     use std::path::PathBuf;
 
-    use super::{FIRST_READ, MAX_FILE_SIZE, decode, read_bytes, read_text};
+    use super::{FIRST_READ, MAX_FILE_SIZE, decode, read_bounded, read_bytes, read_text};
 
     /// A scratch directory under the system's temporary directory, removed when dropped.
     struct Scratch(PathBuf);
@@ -236,6 +238,12 @@ mod tests {
         assert_eq!(e.source.to_string(), "the file is 20.0 MiB, larger than the 16 MiB limit; is it the right file?");
         let e = read_bytes(&sized("just-over.lync.kdl", MAX_FILE_SIZE + 1)).expect_err("one byte over");
         assert!(e.source.to_string().starts_with("the file is 16.0 MiB"), "{e}");
+        // Of unknown size (standard input, `/dev/zero`): refused once one byte past the limit
+        // has been read.
+        let unknown = |len: u64| read_bounded(std::io::Read::take(std::io::repeat(b'a'), len), || None);
+        assert_eq!(unknown(MAX_FILE_SIZE).expect("exactly the limit is read").len() as u64, MAX_FILE_SIZE);
+        let e = unknown(MAX_FILE_SIZE + 1).expect_err("one byte over");
+        assert_eq!(e.to_string(), "the file is more than 16 MiB, larger than the 16 MiB limit; is it the right file?");
     }
 
     #[test]
