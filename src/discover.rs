@@ -82,7 +82,7 @@ pub struct Discovered {
     pub empty_dirs: Vec<PathBuf>,
 }
 
-/// The files found, in walk order, held compactly: the only part of a run that grows with the
+/// The files found, in walk order, held compactly: the part of a check that grows with the
 /// number of files. Each walked directory is kept once; a file is the index of its directory
 /// and its name, the names one after the other in one string: 30 bytes for a file named
 /// `org-00001.lync.kdl`, where a `PathBuf` of its path takes 64 to 72.
@@ -162,15 +162,13 @@ impl Files {
     /// Adds the file `name` in directory `dir`.
     fn push(&mut self, dir: u32, name: &OsStr) {
         let start = u32::try_from(self.names.len()).ok();
-        let entry = match (name.to_str(), start) {
-            (Some(s), Some(start)) if u32::try_from(self.names.len() + s.len()).is_ok_and(|end| end < OTHER) => {
-                self.names.push_str(s);
-                FileEntry { dir, start, len: u32::try_from(s.len()).unwrap_or(OTHER) }
-            }
-            _ => {
-                self.other.push(name.to_os_string());
-                FileEntry { dir, start: u32::try_from(self.other.len() - 1).unwrap_or(u32::MAX), len: OTHER }
-            }
+        let end = name.to_str().and_then(|s| u32::try_from(self.names.len() + s.len()).ok()).filter(|&e| e < OTHER);
+        let entry = if let (Some(s), Some(start), Some(end)) = (name.to_str(), start, end) {
+            self.names.push_str(s);
+            FileEntry { dir, start, len: end - start }
+        } else {
+            self.other.push(name.to_os_string());
+            FileEntry { dir, start: u32::try_from(self.other.len() - 1).unwrap_or(u32::MAX), len: OTHER }
         };
         self.entries.push(entry);
     }
@@ -185,7 +183,8 @@ impl Files {
     /// [`walk_order`] of two files, without joining their paths.
     fn walk_order(&self, a: FileEntry, b: FileEntry) -> std::cmp::Ordering {
         if a.dir == b.dir {
-            return walk_order_bytes(self.name(a).as_encoded_bytes(), self.name(b).as_encoded_bytes());
+            // Names in one walked directory hold no separator: their bytes compare alike.
+            return self.name(a).as_encoded_bytes().cmp(self.name(b).as_encoded_bytes());
         }
         let joined = |e: FileEntry| {
             let dir = self.dirs[e.dir as usize].as_os_str().as_encoded_bytes();
@@ -238,11 +237,8 @@ fn walk(dir: &Path, selection: &Selection, out: &mut Discovered) {
             }
             Ok(e) => {
                 if e.file_type().is_file() && selection.selected(e.path()) {
-                    let parent = e.depth().checked_sub(1).and_then(|d| open.get(d));
-                    match parent {
-                        Some(&dir) => out.files.push(dir, e.file_name()),
-                        None => out.files.push_named(e.path()),
-                    }
+                    // The walk starts at a directory, which comes before its entries.
+                    out.files.push(open[e.depth() - 1], e.file_name());
                 }
             }
             Err(e) => {
