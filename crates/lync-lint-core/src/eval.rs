@@ -84,9 +84,9 @@ pub fn eval<'a>(cond: &'a Condition, doc: &Index<'a>) -> Option<Vec<Evidence<'a>
     }
 }
 
-/// A hashable identity for a value: its type and its KDL text.
-/// A value as `distinct=` compares it: by type, then by value as written (`"1"`, `1` and
-/// `1.0` are three values; `1` and `0x1` one), without formatting it.
+/// A value as `distinct=` compares it: by type, then by value, floats by their bits (`"1"`,
+/// `1` and `1.0` are three values; `1` and `0x1` one; `0.0` and `-0.0` two), without
+/// formatting it.
 #[derive(PartialEq, Eq, Hash)]
 enum Key<'a> {
     Str(&'a str),

@@ -10,10 +10,7 @@ use crate::doc::{Document, Node, Value};
 use crate::pack::PackSet;
 
 fn prop_str(node: &Node, name: &str) -> Option<String> {
-    node.prop(name).and_then(|e| match &e.value {
-        Value::String(s) => Some(s.to_string()),
-        _ => None,
-    })
+    node.prop(name).and_then(|e| e.value.as_str()).map(str::to_owned)
 }
 
 /// Applies the file's waivers to its findings and adds the `waiver::*` diagnostics.
