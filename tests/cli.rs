@@ -233,7 +233,7 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
         "fixtures/small-business.lync.kdl",
     ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("names") && out.stderr.contains("twice"), "{}", out.stderr);
+    assert!(out.stderr.contains("` twice; give each report its own file"), "{}", out.stderr);
     assert!(
         !twice.exists()
             && std::fs::read_dir(tmp.path())
