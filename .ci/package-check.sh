@@ -10,8 +10,10 @@
 #
 # The builds go to target/dist (shared with .ci/wheel-check.sh, which builds the same
 # dependencies the same way). Cargo takes the packaged lync-lint-core for a registry crate,
-# whose build it never checks for changes, so its last build is removed first: otherwise a
-# second run would verify lync-lint against the core of the first.
+# whose build it never checks for changes, so its last build is removed first, and so are
+# cargo's unpacked copies of both crates in $CARGO_HOME/registry/src (see below): otherwise a
+# second run would verify lync-lint against the core of the first. Two package checks must
+# not run at once on one cargo home.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
