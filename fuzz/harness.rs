@@ -52,15 +52,15 @@ pub fn document_problems(text: &str, doc: &Document) -> Vec<String> {
         let mut spans = vec![("name", node.name.span)];
         spans.extend(node.ty.as_ref().map(|ty| ("type annotation", ty.span)));
         for e in &node.entries {
-            spans.push(("entry", e.span));
-            for (what, sub) in [("value", Some(e.value_span)), ("property name", e.name.as_ref().map(|n| n.span))]
+            spans.push(("entry", e.span()));
+            for (what, sub) in [("value", Some(e.value_span())), ("property name", e.name.as_ref().map(|n| n.span))]
                 .into_iter()
                 .chain([("entry annotation", e.ty.as_ref().map(|t| t.span))])
             {
                 let Some(sub) = sub else { continue };
                 out.extend(bad_span(text, sub, &format!("`{name}`: {what}")));
-                if !inside(e.span, sub) {
-                    out.push(format!("`{name}`: {what} {sub:?} outside its entry {:?}", e.span));
+                if !inside(e.span(), sub) {
+                    out.push(format!("`{name}`: {what} {sub:?} outside its entry {:?}", e.span()));
                 }
             }
         }

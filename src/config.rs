@@ -155,7 +155,7 @@ impl Config {
             "builtin" => {
                 if let Some(e) = node.arg(0) {
                     if let Some(b) = r.expect_bool(e, "`builtin`") {
-                        self.builtin = Some(Setting { value: b, span: e.value_span });
+                        self.builtin = Some(Setting { value: b, span: e.value_span() });
                     }
                 } else {
                     r.error("arity", "`builtin` needs `#true` or `#false`", node.name.span, "value missing");
@@ -194,7 +194,7 @@ impl Config {
             r.error_help(
                 "value",
                 format!("unknown severity `{s}`"),
-                e.value_span,
+                e.value_span(),
                 "expected error, warning, advice or off",
                 help,
             );
@@ -205,7 +205,7 @@ impl Config {
 }
 
 fn strings(node: &Node, r: &mut Reader) -> Vec<(String, Span)> {
-    node.args().filter_map(|e| r.expect_string(e, "a value").map(|s| (s, e.value_span))).collect()
+    node.args().filter_map(|e| r.expect_string(e, "a value").map(|s| (s, e.value_span()))).collect()
 }
 
 fn check_glob(value: String, span: Span, r: &mut Reader) -> String {

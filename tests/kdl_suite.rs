@@ -127,7 +127,7 @@ fn print_entry_value(src: &str, e: &Entry, out: &mut String) {
         Value::Integer(i) => {
             let _ = write!(out, "{i}");
         }
-        Value::Float(_) => out.push_str(&float_text(&src[e.value_span.start..e.value_span.end])),
+        Value::Float(_) => out.push_str(&float_text(&src[e.value_span().start..e.value_span().end])),
         Value::Bool(b) => {
             let _ = write!(out, "#{b}");
         }

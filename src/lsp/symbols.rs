@@ -108,8 +108,8 @@ fn first_string(node: &Node) -> Option<&str> {
 
 /// A node's entries as written, shortened.
 fn detail(text: &str, node: &Node) -> Option<String> {
-    let start = node.entries.first()?.span.start;
-    let end = node.entries.iter().map(|e| e.span.end).max()?;
+    let start = node.entries.first()?.span().start;
+    let end = node.entries.iter().map(|e| e.span().end).max()?;
     let written = text.get(start..end)?;
     let mut out: String = written.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.chars().count() > DETAIL_CHARS {

@@ -118,7 +118,7 @@ fn ident(id: &kdl::KdlIdentifier) -> Ident {
 fn convert_value(v: &kdl::KdlValue) -> Value {
     match v {
         kdl::KdlValue::String(s) => Value::String(s.as_str().into()),
-        kdl::KdlValue::Integer(i) => Value::Integer(*i),
+        kdl::KdlValue::Integer(i) => Value::int(*i),
         kdl::KdlValue::Float(f) => Value::Float(*f),
         kdl::KdlValue::Bool(b) => Value::Bool(*b),
         kdl::KdlValue::Null => Value::Null,
@@ -130,7 +130,7 @@ fn convert_entry(src: &str, e: &kdl::KdlEntry) -> Entry {
     let name = e.name().map(ident);
     let ty = e.ty().map(ident);
     let value_span = value_span(src, span, name.as_ref(), ty.as_ref());
-    Entry { name, ty: ty.map(Box::new), value: convert_value(e.value()), value_span, span }
+    Entry::new(name, ty.map(Box::new), convert_value(e.value()), value_span, span)
 }
 
 fn convert_node(src: &str, n: &kdl::KdlNode) -> Node {

@@ -99,7 +99,7 @@ enum Key<'a> {
 fn value_key(v: &Value) -> Key<'_> {
     match v {
         Value::String(s) => Key::Str(s),
-        Value::Integer(i) => Key::Int(*i),
+        Value::Integer(i) => Key::Int(i.get()),
         // By its bits: `0.0` and `-0.0` differ, as written; `#nan` is always the same NaN.
         Value::Float(x) => Key::Float(x.to_bits()),
         Value::Bool(b) => Key::Bool(*b),

@@ -288,7 +288,7 @@ fn source(f: &Node, p: &mut Policy, r: &mut Reader) {
     if let (Some(d), Some(e)) = (&date, f.prop("date"))
         && !crate::vocab::is_date(d)
     {
-        r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span, "not a date");
+        r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span(), "not a date");
     }
     if let Some((title, _)) = r.string_arg(f, "a source title") {
         p.sources.push(Source { title, url, date });

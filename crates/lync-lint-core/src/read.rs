@@ -60,7 +60,12 @@ impl Reader {
         let mut args = node.args();
         let first = args.next();
         for extra in args {
-            self.error("arity", format!("`{}` takes one argument", node.name.value), extra.span, "unexpected argument");
+            self.error(
+                "arity",
+                format!("`{}` takes one argument", node.name.value),
+                extra.span(),
+                "unexpected argument",
+            );
         }
         if first.is_none() {
             self.error(
@@ -76,7 +81,7 @@ impl Reader {
     /// The node's single string argument; reports a missing, extra or mistyped one.
     pub fn string_arg(&mut self, node: &Node, what: &str) -> Option<(String, Span)> {
         let first = self.single_arg(node, what)?;
-        self.expect_string(first, what).map(|s| (s, first.value_span))
+        self.expect_string(first, what).map(|s| (s, first.value_span()))
     }
 
     /// The entry's value as a string, or an error on the value.
@@ -87,7 +92,7 @@ impl Reader {
             self.error(
                 "type",
                 format!("{what} must be a string"),
-                entry.value_span,
+                entry.value_span(),
                 format!("found {}", entry.value.type_name()),
             );
             None
@@ -102,7 +107,7 @@ impl Reader {
             self.error(
                 "type",
                 format!("{what} must be `#true` or `#false`"),
-                entry.value_span,
+                entry.value_span(),
                 format!("found {}", entry.value.type_name()),
             );
             None
@@ -111,13 +116,13 @@ impl Reader {
 
     /// An integer argument or property value.
     pub fn expect_int(&mut self, entry: &Entry, what: &str) -> Option<i128> {
-        if let Value::Integer(i) = entry.value {
+        if let Some(i) = entry.value.as_int() {
             Some(i)
         } else {
             self.error(
                 "type",
                 format!("{what} must be an integer"),
-                entry.value_span,
+                entry.value_span(),
                 format!("found {}", entry.value.type_name()),
             );
             None
@@ -178,7 +183,7 @@ fn allowed_list(what: &str, allowed: &[&str]) -> String {
 /// Returns the whole value span otherwise.
 #[must_use]
 pub fn inner_span(src: &str, entry: &Entry, inner: Span) -> Span {
-    let whole = entry.value_span;
+    let whole = entry.value_span();
     let Value::String(content) = &entry.value else {
         return whole;
     };

@@ -38,7 +38,7 @@ impl Ctx<'_> {
     fn total_ok(&self, value: &Value) -> bool {
         match (self.total, value) {
             (None, Value::Integer(total)) => {
-                largest_need(&self.doc.nodes, &self.vocab.nodes).is_none_or(|largest| largest <= *total)
+                largest_need(&self.doc.nodes, &self.vocab.nodes).is_none_or(|largest| largest <= total.get())
             }
             _ => true,
         }
@@ -52,10 +52,7 @@ pub fn total_users(doc: &Document, vocab: &Vocabulary) -> Option<i128> {
     doc.nodes.iter().find_map(|n| {
         let decl = vocab.top(&n.name.value)?;
         let prop = decl.props.iter().find(|p| p.role == Some(Role::TotalUsers))?;
-        match n.prop(&prop.name)?.value {
-            Value::Integer(i) => Some(i),
-            _ => None,
-        }
+        n.prop(&prop.name)?.value.as_int()
     })
 }
 
@@ -64,10 +61,7 @@ pub fn total_users(doc: &Document, vocab: &Vocabulary) -> Option<i128> {
 #[must_use]
 pub fn need_users(node: &Node, decl: &NodeDecl) -> Option<Option<i128>> {
     let prop = decl.props.iter().find(|p| p.role == Some(Role::NeedUsers))?;
-    Some(node.prop(&prop.name).and_then(|e| match e.value {
-        Value::Integer(i) => Some(i),
-        _ => None,
-    }))
+    Some(node.prop(&prop.name).and_then(|e| e.value.as_int()))
 }
 
 /// The largest `users=` any need of `nodes` (declared by `decls`) and their children gives.
@@ -218,7 +212,7 @@ fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &m
         };
         out.push(
             Diagnostic::error(crate::codes::ARITY, format!("`{}` takes {expected}", node.name.value))
-                .with_label(extra.span, "unexpected argument")
+                .with_label(extra.span(), "unexpected argument")
                 .with_help_opt((!decl.props.is_empty()).then(|| {
                     let props: Vec<String> = decl.props.iter().map(|p| format!("`{}=`", p.name)).collect();
                     format!("properties of `{}`: {}", decl.name, props.join(", "))
@@ -325,7 +319,7 @@ fn check_value(
         let help = match (&entry.value, decl_value.ty) {
             (Value::String(s), ValueType::Boolean) if matches!(s.as_str(), "yes" | "true" | "no" | "false") => {
                 let keyword = if matches!(s.as_str(), "yes" | "true") { "#true" } else { "#false" };
-                fix = Some(Fix::replace(entry.value_span, keyword));
+                fix = Some(Fix::replace(entry.value_span(), keyword));
                 Some(format!("write `{keyword}`"))
             }
             (Value::String(s), ValueType::Integer) if s.parse::<i128>().is_ok() => {
@@ -336,7 +330,7 @@ fn check_value(
         out.push(
             Diagnostic::error(crate::codes::TYPE, format!("{} must be {}", what(), decl_value.ty.article()))
                 .with_label(
-                    entry.value_span,
+                    entry.value_span(),
                     format!("expected {}, found {}", decl_value.ty.as_str(), entry.value.type_name()),
                 )
                 .with_help_opt(help.or_else(|| Some(format!("{}: {}", decl_value.name, decl_value.description))))
@@ -347,6 +341,7 @@ fn check_value(
     match &entry.value {
         Value::String(s) => check_string(entry, decl_value, s, &what, out),
         Value::Integer(int) => {
+            let int = &int.get();
             let low = decl_value.min.is_some_and(|m| *int < m);
             let high = decl_value.max.is_some_and(|m| *int > m);
             if low || high {
@@ -358,7 +353,7 @@ fn check_value(
                 };
                 out.push(
                     Diagnostic::error(crate::codes::VALUE, format!("{} must be {range}", what()))
-                        .with_label(entry.value_span, format!("`{int}` is out of range")),
+                        .with_label(entry.value_span(), format!("`{int}` is out of range")),
                 );
             }
             // A need concerns at most the whole organization.
@@ -366,7 +361,7 @@ fn check_value(
                 let prop = &decl_value.name;
                 out.push(
                     Diagnostic::error(crate::codes::VALUE, format!("`{prop}={int}` is more than the organization's {total} users"))
-                        .with_label(entry.value_span, format!("more than {total}"))
+                        .with_label(entry.value_span(), format!("more than {total}"))
                         .with_help(format!("a need concerns at most the whole organization: write at most `{prop}={total}`, or leave `{prop}=` out for everyone")),
                 );
             }
@@ -387,10 +382,10 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
         let help = guess.map(|(c, _)| format!("did you mean `\"{c}\"`?"));
         let fix = guess
             .filter(|(_, sole)| *sole)
-            .map(|(c, _)| Fix::replace(e.value_span, string_like(is_bare(s, e.value_span), c)));
+            .map(|(c, _)| Fix::replace(e.value_span(), string_like(is_bare(s, e.value_span()), c)));
         out.push(
             Diagnostic::error(crate::codes::VALUE, format!("{} must be {expected}", what()))
-                .with_label(e.value_span, format!("`\"{s}\"` is not allowed"))
+                .with_label(e.value_span(), format!("`\"{s}\"` is not allowed"))
                 .with_help_opt(help)
                 .with_fix(fix),
         );
@@ -409,7 +404,7 @@ fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, ou
         };
         out.push(
             Diagnostic::error(crate::codes::VALUE, format!("{} must be {}", what(), d.ty.article()))
-                .with_label(e.value_span, format!("`\"{s}\"` is not {}", d.ty.article()))
+                .with_label(e.value_span(), format!("`\"{s}\"` is not {}", d.ty.article()))
                 .with_help_opt(help),
         );
     }

@@ -30,10 +30,10 @@ pub fn apply(
     for node in doc.nodes.iter().filter(|n| n.name.value == "waiver") {
         let Some(rule_entry) = node.arg(0) else { continue };
         let Value::String(rule) = &rule_entry.value else { continue };
-        let rule_span = rule_entry.value_span;
+        let rule_span = rule_entry.value_span();
         let reason = prop_str(node, "reason").unwrap_or_default();
         if reason.trim().is_empty() {
-            let span = node.prop("reason").map_or(node.name.span, |e| e.value_span);
+            let span = node.prop("reason").map_or(node.name.span, super::doc::Entry::value_span);
             extra.push(
                 Diagnostic::error(
                     crate::codes::WAIVER_MISSING_REASON,
@@ -68,7 +68,7 @@ pub fn apply(
         let expires = prop_str(node, "expires");
         let today = if expires.is_some() { today.get() } else { String::new() };
         if let Some(date) = expires.as_deref().filter(|d| **d < *today) {
-            let span = node.prop("expires").map_or(node.name.span, |e| e.value_span);
+            let span = node.prop("expires").map_or(node.name.span, super::doc::Entry::value_span);
             extra.push(
                 Diagnostic::error(crate::codes::WAIVER_EXPIRED, format!("the waiver of `{rule}` expired on {date}"))
                     .with_label(span, format!("expired (today is {today})"))

@@ -96,7 +96,7 @@ fn parse_index(c: &mut Cursor) -> PResult<usize> {
         return Ok(0);
     }
     let index = match c.scalar()? {
-        Some((Scalar::Number(Value::Integer(i)), span)) => usize::try_from(i).map_err(|_| span),
+        Some((Scalar::Number(Value::Integer(i)), span)) => usize::try_from(i.get()).map_err(|_| span),
         Some((_, span)) => Err(span),
         None => Err(c.char_span()),
     }

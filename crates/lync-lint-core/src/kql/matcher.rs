@@ -272,7 +272,7 @@ impl<'a> Scalar<'a> {
     fn of(v: &'a Value) -> Self {
         match v {
             Value::String(s) => Scalar::Str(s),
-            Value::Integer(i) => Scalar::Int(*i),
+            Value::Integer(i) => Scalar::Int(i.get()),
             Value::Float(x) => Scalar::Float(*x),
             Value::Bool(b) => Scalar::Bool(*b),
             Value::Null => Scalar::Null,

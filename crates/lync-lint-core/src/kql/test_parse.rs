@@ -90,8 +90,8 @@ fn kdl_strings_numbers_keywords() {
     let d = Document {
         nodes: vec![
             node("a b").with_arg(s("x\"y\n\u{e9}")),
-            node("n").with_arg(Value::Integer(255)).with_prop("f", Value::Float(-1500.0)),
-            node("k").with_arg(Value::Float(f64::INFINITY)).with_prop("neg", Value::Integer(-5)),
+            node("n").with_arg(Value::int(255)).with_prop("f", Value::Float(-1500.0)),
+            node("k").with_arg(Value::Float(f64::INFINITY)).with_prop("neg", Value::int(-5)),
             node("m").with_arg(s("line1\n  line2")),
         ],
     };

@@ -27,13 +27,7 @@ pub(super) trait Build {
 }
 
 fn entry(name: Option<&str>, ty: Option<&str>, value: Value) -> Entry {
-    Entry {
-        name: name.map(ident),
-        ty: ty.map(ident).map(Box::new),
-        value,
-        value_span: Span::default(),
-        span: Span::default(),
-    }
+    Entry::new(name.map(ident), ty.map(ident).map(Box::new), value, Span::default(), Span::default())
 }
 
 impl Build for Node {
@@ -117,12 +111,8 @@ fn spec_examples() {
 fn flat() -> Document {
     Document {
         nodes: vec![
-            node("alpha")
-                .typed("big")
-                .with_arg(Value::Integer(5))
-                .with_arg(s("five"))
-                .with_prop("p", Value::Integer(5)),
-            node("beta").typed("small").with_arg(s("hello")).with_arg(Value::Integer(2)).with_prop("p", s("hello")),
+            node("alpha").typed("big").with_arg(Value::int(5)).with_arg(s("five")).with_prop("p", Value::int(5)),
+            node("beta").typed("small").with_arg(s("hello")).with_arg(Value::int(2)).with_prop("p", s("hello")),
             node("gamma").with_arg(Value::Float(1.0)).with_prop("p", Value::Float(2.5)),
         ],
     }
@@ -210,7 +200,7 @@ fn type_rules() {
     let d = Document {
         nodes: vec![
             node("s").with_arg(s("1")),
-            node("i").with_arg(Value::Integer(1)),
+            node("i").with_arg(Value::int(1)),
             node("f").with_arg(Value::Float(1.0)),
             node("b").with_arg(Value::Bool(true)),
             node("n").with_arg(Value::Null),
@@ -235,7 +225,7 @@ fn type_rules() {
     assert!(sel("[val() ^= \"1\"]", &d).contains(&"s:\"1\"".to_owned()));
     assert_eq!(sel("[val() *= \"1\"]", &d).len(), 1);
     // Big integers compare exactly with floats; NaN equals nothing.
-    let big = Document { nodes: vec![node("x").with_arg(Value::Integer(9_007_199_254_740_993))] };
+    let big = Document { nodes: vec![node("x").with_arg(Value::int(9_007_199_254_740_993))] };
     assert!(sel("[val() = 9007199254740992.0]", &big).is_empty());
     assert_eq!(sel("[val() > 9007199254740992.0]", &big).len(), 1);
     assert!(sel("[val() = #nan]", &big).is_empty());
@@ -257,9 +247,9 @@ fn type_and_any_matchers() {
     assert_eq!(sel("[val()][p][]", &d).len(), 3);
     let t = Document {
         nodes: vec![
-            node("a").with_typed_arg("foo", Value::Integer(1)),
-            node("b").with_typed_arg("bar", Value::Integer(1)),
-            node("c").with_arg(Value::Integer(1)),
+            node("a").with_typed_arg("foo", Value::int(1)),
+            node("b").with_typed_arg("bar", Value::int(1)),
+            node("c").with_arg(Value::int(1)),
             node("d"),
         ],
     };
@@ -272,15 +262,13 @@ fn tree() -> Document {
     Document {
         nodes: vec![
             node("a").kids(vec![
-                node("b").with_arg(Value::Integer(1)),
-                node("c").with_arg(Value::Integer(1)),
-                node("b").with_arg(Value::Integer(2)),
-                node("d").kids(vec![
-                    node("b").with_arg(Value::Integer(3)).kids(vec![node("c").with_arg(Value::Integer(2))]),
-                ]),
+                node("b").with_arg(Value::int(1)),
+                node("c").with_arg(Value::int(1)),
+                node("b").with_arg(Value::int(2)),
+                node("d").kids(vec![node("b").with_arg(Value::int(3)).kids(vec![node("c").with_arg(Value::int(2))])]),
             ]),
-            node("b").with_arg(Value::Integer(4)),
-            node("c").with_arg(Value::Integer(3)),
+            node("b").with_arg(Value::int(4)),
+            node("c").with_arg(Value::int(3)),
         ],
     }
 }
@@ -323,7 +311,7 @@ fn lenient_real_queries() {
             node("site").with_prop("datacenter", Value::Bool(true)),
             node("site").with_prop("datacenter", Value::Bool(false)),
             node("voice").kids(vec![node("pbx-replacement").with_arg(Value::Bool(true))]),
-            node("collaboration").kids(vec![node("meetings").with_prop("max-participants", Value::Integer(300))]),
+            node("collaboration").kids(vec![node("meetings").with_prop("max-participants", Value::int(300))]),
             node("deployment").kids(vec![node("target").with_arg(s("hybrid"))]),
         ],
     };

@@ -128,7 +128,7 @@ fn env_line(e: &crate::doc::Entry, r: &mut Reader) -> Option<usize> {
     let l = r.expect_int(e, "`line`")?;
     let ok = usize::try_from(l).ok().filter(|l| *l >= 1);
     if ok.is_none() {
-        r.error("value", "`line` counts from 1, the line after `env {`", e.value_span, "not a line");
+        r.error("value", "`line` counts from 1, the line after `env {`", e.value_span(), "not a line");
     }
     ok
 }
@@ -151,7 +151,7 @@ fn field(file: &Arc<SourceFile>, f: &Node, packs: &PackSet, t: &mut Fields, r: &
         "env" => {
             r.allow_props(f, &[]);
             if let Some(extra) = f.args().next() {
-                r.error("arity", "`env` takes a block, not arguments", extra.span, "unexpected argument");
+                r.error("arity", "`env` takes a block, not arguments", extra.span(), "unexpected argument");
             }
             let doc = Document { nodes: f.children().to_vec() };
             t.env = Some((doc, line_of(&file.text, f.span.start), f.name.span));

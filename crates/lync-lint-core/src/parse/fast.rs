@@ -297,7 +297,7 @@ impl Parser<'_> {
             let (value, vspan) = self.token()?;
             let span = Span::new(start, vspan.end);
             let value_span = value_span(self.c.src, span, None, Some(&ty));
-            return Ok(Entry { name: None, ty: Some(Box::new(ty)), value, value_span, span });
+            return Ok(Entry::new(None, Some(Box::new(ty)), value, value_span, span));
         }
         let (tok, tspan) = self.token()?;
         let after = self.c.pos;
@@ -313,7 +313,7 @@ impl Parser<'_> {
             _ => false,
         };
         if !is_prop {
-            return Ok(Entry { name: None, ty: None, value: tok, value_span: tspan, span: tspan });
+            return Ok(Entry::new(None, None, tok, tspan, tspan));
         }
         let Value::String(key) = tok else {
             return Err(fail(
@@ -343,7 +343,7 @@ impl Parser<'_> {
         } else {
             value_span(self.c.src, span, Some(&name), ty.as_ref())
         };
-        Ok(Entry { name: Some(name), ty: ty.map(Box::new), value, value_span, span })
+        Ok(Entry::new(Some(name), ty.map(Box::new), value, value_span, span))
     }
 
     /// `'(' node-space* string node-space* ')'`

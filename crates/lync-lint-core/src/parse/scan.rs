@@ -400,7 +400,7 @@ pub(super) fn number(tok: &str) -> Option<Value> {
         let d = char::from(c).to_digit(radix)?;
         mag = mag.checked_mul(u128::from(radix))?.checked_add(u128::from(d))?;
     }
-    signed(negative, mag).map(Value::Integer)
+    signed(negative, mag).map(Value::int)
 }
 
 fn signed(negative: bool, mag: u128) -> Option<i128> {
@@ -412,7 +412,7 @@ fn decimal(tok: &str, negative: bool, digits: &str) -> Option<Value> {
     let b = digits.as_bytes();
     if !b.is_empty() && b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
         let mag = i128::from(b.iter().fold(0u64, |m, &c| m * 10 + u64::from(c - b'0')));
-        return Some(Value::Integer(if negative { -mag } else { mag }));
+        return Some(Value::int(if negative { -mag } else { mag }));
     }
     let run = |from: usize| -> usize {
         if !b.get(from).is_some_and(u8::is_ascii_digit) {
@@ -459,7 +459,7 @@ fn decimal(tok: &str, negative: bool, digits: &str) -> Option<Value> {
             mag = mag.checked_mul(10)?.checked_add(u128::from(c - b'0'))?;
         }
     }
-    signed(negative, mag).map(Value::Integer)
+    signed(negative, mag).map(Value::int)
 }
 
 impl Cursor<'_> {

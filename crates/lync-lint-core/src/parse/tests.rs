@@ -28,11 +28,11 @@ fn values() {
     assert_eq!(
         values,
         [
-            &Value::Integer(1),
-            &Value::Integer(-2),
-            &Value::Integer(255),
-            &Value::Integer(15),
-            &Value::Integer(5),
+            &Value::int(1),
+            &Value::int(-2),
+            &Value::int(255),
+            &Value::int(15),
+            &Value::int(5),
             &Value::Float(1000.5),
             &Value::Float(1000.0),
             &Value::Float(f64::INFINITY),
@@ -48,7 +48,7 @@ fn values() {
     );
     let big =
         parse("n 170141183460469231731687303715884105727 -170141183460469231731687303715884105728").expect("i128");
-    assert_eq!(big.nodes[0].entries[1].value, Value::Integer(i128::MIN));
+    assert_eq!(big.nodes[0].entries[1].value, Value::int(i128::MIN));
     assert!(parse("n 170141183460469231731687303715884105728").is_err());
 }
 

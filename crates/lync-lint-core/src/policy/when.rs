@@ -75,7 +75,7 @@ fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<
             if let (Some(lo), Some(hi), Some(e)) = (min, max, n.prop("max"))
                 && lo > hi
             {
-                r.error("when", format!("`max={hi}` is below `min={lo}`: this never holds"), e.value_span, "too low");
+                r.error("when", format!("`max={hi}` is below `min={lo}`: this never holds"), e.value_span(), "too low");
             }
             let distinct = n.prop("distinct").and_then(|e| distinct_ref(e, vocab, r));
             let query = selector_arg(src, n, vocab, r)?;
@@ -125,12 +125,12 @@ fn distinct_ref(e: &Entry, vocab: &Vocabulary, r: &mut Reader) -> Option<String>
             r.error_help(
                 "when",
                 format!("`distinct=\"{d}\"` has an empty key"),
-                e.value_span,
+                e.value_span(),
                 "empty key",
                 Some("write one key (`\"country\"`) or several separated by commas (`\"country,region\"`)".to_owned()),
             );
         } else if keys[..i].contains(key) {
-            r.error("when", format!("`distinct=` names `{key}` twice"), e.value_span, "repeated key");
+            r.error("when", format!("`distinct=` names `{key}` twice"), e.value_span(), "repeated key");
         } else {
             check_key(key, e, vocab, r);
         }
@@ -147,7 +147,7 @@ fn check_key(key: &str, e: &Entry, vocab: &Vocabulary, r: &mut Reader) {
         r.error_help(
             "unknown-property",
             format!("the vocabulary has no property `{key}`"),
-            e.value_span,
+            e.value_span(),
             "unknown property",
             Some(help),
         );

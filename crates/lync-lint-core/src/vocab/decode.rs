@@ -152,7 +152,7 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
             || "types: `string`, `integer`, `float`, `boolean`, `country`, `date`".to_owned(),
             |t| format!("did you mean `{t}`?"),
         );
-        r.error_help("type", format!("unknown value type `{s}`"), type_entry.value_span, "unknown type", Some(help));
+        r.error_help("type", format!("unknown value type `{s}`"), type_entry.value_span(), "unknown type", Some(help));
         return None;
     };
     let flag = |r: &mut Reader, key: &str| node.prop(key).and_then(|e| r.expect_bool(e, key)).unwrap_or(false);
@@ -164,7 +164,7 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
             r.error(
                 "type",
                 format!("`{key}=` applies to numbers only"),
-                e.span,
+                e.span(),
                 format!("`{name}` is {}", ty.as_str()),
             );
             return None;
@@ -178,9 +178,9 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
         if role.is_none() {
             let help = did_you_mean(&s, Role::NAMES.iter().copied())
                 .map_or_else(|| "roles: `need-users`, `total-users`".to_owned(), |t| format!("did you mean `{t}`?"));
-            r.error_help("value", format!("unknown role `{s}`"), e.value_span, "unknown role", Some(help));
+            r.error_help("value", format!("unknown role `{s}`"), e.value_span(), "unknown role", Some(help));
         } else if ty != ValueType::Integer {
-            r.error("type", "a property with a role counts users: it must be an integer", e.span, "not an integer");
+            r.error("type", "a property with a role counts users: it must be an integer", e.span(), "not an integer");
             return None;
         }
         role
