@@ -71,3 +71,28 @@ fn memory_does_not_grow_with_the_number_of_files_in_any_format() {
         assert!(text.len() > 100_000, "{f}: {} bytes", text.len());
     }
 }
+
+/// Large files are checked on the main thread: the run keeps the memory of one large file's
+/// check, not one per worker thread that happened to read one.
+#[test]
+fn memory_does_not_grow_with_the_number_of_large_files() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let write = |dir: &Path, large_every: usize| {
+        std::fs::create_dir_all(dir).expect("mkdir");
+        for i in 0..2_400 {
+            // 1 MB files at least 256 files apart: each in its own chunk, read by whichever
+            // worker takes it.
+            let size = if i % large_every == large_every / 2 { 1_000_000 } else { 0 };
+            let env = crate::corpus::environment_of_size(i, size);
+            std::fs::write(dir.join(format!("{i:05}.lync.kdl")), env.text).expect("write");
+        }
+    };
+    let (one, eight) = (tmp.path().join("one"), tmp.path().join("eight"));
+    write(&one, 2_400);
+    write(&eight, 300);
+    let args = ["--format", "json"];
+    let (o, e) = (peak_kib(&one, &args), peak_kib(&eight, &args));
+    // A 1 MB file takes about 9 MiB to check: two worker threads keeping one each would be
+    // that much more.
+    assert!(e <= o + 4 * 1024, "{o} KiB with one 1 MB file, {e} KiB with eight");
+}

@@ -338,28 +338,57 @@ enum Fixed {
     Failed(String),
 }
 
-/// Reads and checks one file, and renders its parts.
+/// A file of at least this many bytes read on a worker thread is checked on the main thread
+/// (see [`Outcome::Large`]).
+const LARGE_FILE: usize = 512 * 1024;
+
+/// A file as a worker thread leaves it.
+#[allow(clippy::large_enum_variant)] // a chunk's outcomes are one Vec: boxing would only add allocations
+enum Outcome {
+    /// Checked.
+    Checked(Checked),
+    /// Read, to be checked on the main thread. Checking a file takes about ten times its
+    /// size in memory, and the allocator keeps what each thread's largest file needed: if
+    /// every thread checked large files, every thread would keep that much. The main thread
+    /// is idle while the workers check the rest of the chunk.
+    Large(Vec<u8>),
+}
+
+/// Reads and checks one file, and renders its parts; on a worker thread, a file of
+/// [`LARGE_FILE`] bytes or more is only read.
+fn read_one(
+    path: &Path,
+    check: impl Fn(&Path, Vec<u8>) -> Checked,
+) -> Result<Outcome, lync_lint_core::source::ReadError> {
+    let bytes = lync_lint_core::source::read_bytes(path)?;
+    if bytes.len() >= LARGE_FILE && rayon::current_thread_index().is_some() {
+        return Ok(Outcome::Large(bytes));
+    }
+    Ok(Outcome::Checked(check(path, bytes)))
+}
+
+/// Checks one file's bytes, and renders its parts.
 fn check_one(
     path: &Path,
+    bytes: Vec<u8>,
     args: &CheckArgs,
     packs: &lync_lint_core::pack::PackSet,
     opts: &CheckOptions,
     outputs: &[Output<'_>],
     mode: FixMode,
-) -> Result<Checked, lync_lint_core::source::ReadError> {
+) -> Checked {
     let name = if path.as_os_str() == "-" {
         args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".to_owned())
     } else {
         display_path(path)
     };
-    let bytes = lync_lint_core::source::read_bytes(path)?;
     let mut report = match lync_lint_core::source::decode(&name, bytes) {
         Ok(file) => lync_lint_core::engine::check(file, packs, opts),
         Err(bad) => FileReport::unknown(bad.0, vec![bad.1]),
     };
     let fixed = fix_one(path, &mut report, packs, opts, mode);
     let parts = outputs.iter().map(|o| o.writer.part(&report)).collect();
-    Ok(Checked { report, parts, fixed })
+    Checked { report, parts, fixed }
 }
 
 /// `--fix` or `--diff` on one checked file; `report` becomes the check of the fixed text.
@@ -410,16 +439,21 @@ fn check_chunk(
     out: &mut impl Write,
 ) -> io::Result<bool> {
     use rayon::prelude::*;
+    let mode = run.fix;
     let results: Vec<_> = {
         let shared: &[Output<'_>] = outputs;
-        let mode = run.fix;
-        let check = |path: &PathBuf| check_one(path, args, packs, opts, shared, mode);
+        let check = |path: &Path, bytes| check_one(path, bytes, args, packs, opts, shared, mode);
+        let read = |path: &PathBuf| read_one(path, check);
         // One file (pre-commit's usual call) is checked here: starting the thread pool would
         // cost more than the check.
-        if files.len() == 1 { files.iter().map(check).collect() } else { files.par_iter().map(check).collect() }
+        if files.len() == 1 { files.iter().map(read).collect() } else { files.par_iter().map(read).collect() }
     };
     let mut unreadable = false;
-    for r in results {
+    for (r, path) in results.into_iter().zip(files) {
+        let r = r.map(|read| match read {
+            Outcome::Checked(checked) => checked,
+            Outcome::Large(bytes) => check_one(path, bytes, args, packs, opts, outputs, mode),
+        });
         match r {
             Ok(Checked { mut report, parts, fixed }) => {
                 match fixed {
