@@ -62,29 +62,23 @@ pub enum Value {
     Null,
 }
 
-/// An integer value: an `i128` kept as two 64-bit halves. An `i128` field is aligned to 16
-/// bytes, which would make every [`Value`] (and every entry of a large file) 32 bytes
-/// instead of 24.
+/// An integer value: an `i128` kept as its 16 bytes. An `i128` field is aligned to 16 bytes,
+/// which would make every [`Value`] (and every entry of a large file) 32 bytes instead of 24.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(from = "i128", into = "i128")]
-pub struct Int {
-    low: u64,
-    high: u64,
-}
+pub struct Int([u8; 16]);
 
 impl Int {
     /// The integer `i`.
     #[must_use]
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // the two halves of `i`
     pub const fn new(i: i128) -> Self {
-        Self { low: i as u64, high: (i >> 64) as u64 }
+        Self(i.to_ne_bytes())
     }
 
     /// The integer.
     #[must_use]
-    #[allow(clippy::cast_possible_wrap)] // the halves put back together
     pub const fn get(self) -> i128 {
-        ((self.high as i128) << 64) | self.low as i128
+        i128::from_ne_bytes(self.0)
     }
 }
 
@@ -172,7 +166,7 @@ impl fmt::Display for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Integer(i) => write!(f, "{i}"),
             Value::Float(x) if x.is_nan() => f.write_str("#nan"),
-            Value::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "#inf" } else { "#-inf" }),
+            Value::Float(x) if x.is_infinite() => f.write_str(if x.is_sign_positive() { "#inf" } else { "#-inf" }),
             Value::Float(x) => write!(f, "{x:?}"),
             Value::Bool(b) => write!(f, "#{b}"),
             Value::Null => f.write_str("#null"),
@@ -304,7 +298,7 @@ pub struct Document {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Int, Node, Value};
+    use super::{Entry, Int, Node, Span, Value};
 
     #[test]
     fn integers_keep_every_i128() {
@@ -315,6 +309,34 @@ mod tests {
             assert_eq!(format!("{:?}", Int::new(i)), i.to_string());
         }
         assert_eq!(Value::Bool(true).as_int(), None);
+        assert_eq!(i128::from(Int::from(-7)), -7);
+    }
+
+    #[test]
+    fn values_show_as_kdl_writes_them() {
+        let shown = |v: Value| v.to_string();
+        assert_eq!(shown(Value::Float(f64::NAN)), "#nan");
+        assert_eq!(shown(Value::Float(f64::INFINITY)), "#inf");
+        assert_eq!(shown(Value::Float(f64::NEG_INFINITY)), "#-inf");
+        assert_eq!(shown(Value::Float(1.5)), "1.5");
+        assert_eq!(shown(Value::Float(0.0)), "0.0");
+        assert_eq!(shown(Value::Bool(false)), "#false");
+        assert_eq!(shown(Value::Null), "#null");
+        assert_eq!(shown(Value::String("a b".into())), "\"a b\"");
+    }
+
+    #[test]
+    fn an_empty_span_is_one_that_ends_where_it_starts() {
+        assert!(Span::new(3, 3).is_empty());
+        assert!(!Span::new(3, 4).is_empty());
+    }
+
+    #[test]
+    fn an_entry_shows_its_spans() {
+        let e = Entry::new(None, None, Value::int(1), Span::new(3, 4), Span::new(2, 4));
+        assert_eq!((e.value_span(), e.span()), (Span::new(3, 4), Span::new(2, 4)));
+        let shown = format!("{e:?}");
+        assert!(shown.contains("value_span: Span { start: 3, end: 4 }, span: Span { start: 2, end: 4 }"), "{shown}");
     }
 
     #[test]
