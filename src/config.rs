@@ -195,7 +195,7 @@ impl Config {
                 "value",
                 format!("unknown severity `{s}`"),
                 e.value_span(),
-                "expected error, warning, advice or off",
+                format!("expected {}", RuleSetting::choices()),
                 help,
             );
             return;

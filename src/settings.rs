@@ -331,13 +331,7 @@ impl Settings {
         let policies = self.policies.iter().map(|p| (p.value.display().to_string(), origin(p.origin))).collect();
         list(&mut s, "policies", policies, "none");
         let _ = writeln!(s, "builtin: {} ({})", self.builtin.value, origin(self.builtin.origin));
-        let rules = self.rules.iter().map(|r| {
-            let sev = match r.value.1 {
-                RuleSetting::Off => "off",
-                RuleSetting::Severity(sev) => sev.as_str(),
-            };
-            (format!("{} = {sev}", r.value.0), origin(r.origin))
-        });
+        let rules = self.rules.iter().map(|r| (format!("{} = {}", r.value.0, r.value.1.as_str()), origin(r.origin)));
         list(&mut s, "rule", rules.collect(), "no overrides");
         list(&mut s, "select", self.select.iter().map(|c| (c.value.clone(), origin(c.origin))).collect(), "every code");
         list(&mut s, "ignore", self.ignore.iter().map(|c| (c.value.clone(), origin(c.origin))).collect(), "none");

@@ -515,7 +515,7 @@ fn parse_rule_level(s: &str) -> Result<(String, RuleSetting), String> {
     let setting = RuleSetting::parse(level).ok_or_else(|| {
         let hint =
             did_you_mean(level, RuleSetting::NAMES).map_or_else(String::new, |c| format!("; did you mean `{c}`?"));
-        format!("unknown level `{level}` (error, warning, advice or off){hint}")
+        format!("unknown level `{level}` ({}){hint}", RuleSetting::choices())
     })?;
     Ok((id.trim().to_owned(), setting))
 }

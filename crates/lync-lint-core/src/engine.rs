@@ -146,6 +146,22 @@ impl RuleSetting {
     pub fn parse(name: &str) -> Option<Self> {
         if name == "off" { Some(Self::Off) } else { Severity::parse(name).map(Self::Severity) }
     }
+
+    /// The setting's name, as [`RuleSetting::parse`] reads it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Severity(s) => s.as_str(),
+        }
+    }
+
+    /// The names, as a message lists them: "error, warning, advice or off".
+    #[must_use]
+    pub fn choices() -> String {
+        let (last, rest) = Self::NAMES.split_last().expect("four names");
+        format!("{} or {last}", rest.join(", "))
+    }
 }
 
 /// What the command line and the configuration add to every file.

@@ -665,4 +665,9 @@ fn rule_settings_parse_from_their_names() {
     assert_eq!(RuleSetting::parse("Off"), None);
     assert_eq!(RuleSetting::parse("loud"), None);
     assert!(RuleSetting::NAMES.iter().all(|n| RuleSetting::parse(n).is_some()));
+    // Each setting's name reads back as itself.
+    for n in RuleSetting::NAMES {
+        assert_eq!(RuleSetting::parse(n).map(RuleSetting::as_str), Some(n));
+    }
+    assert_eq!(RuleSetting::choices(), "error, warning, advice or off");
 }
