@@ -204,6 +204,11 @@ fn the_compiled_builtin_pack_equals_the_decoded_one() {
     // `load` (what `check` calls) takes the precompiled form for the built-in pack alone.
     let via_load = lync_lint::packs::load(&[lync_lint::packs::builtin()]).expect("loads");
     assert_eq!(format!("{via_load:#?}"), format!("{decoded:#?}"));
+    // The policy files' texts are the binary's own, not copies made at every start.
+    for set in [&loaded, &decoded] {
+        let files = set.files.iter().chain(&set.tests);
+        assert!(files.into_iter().all(|f| matches!(f.text, std::borrow::Cow::Borrowed(_))));
+    }
 }
 
 /// The precompiled form stands in only for the embedded files themselves: a built-in source

@@ -411,7 +411,7 @@ fn fix_one(path: &Path, report: &mut FileReport, packs: &PackSet, opts: &CheckOp
                 *report = f.report;
                 Fixed::Applied(summary, Some(text))
             }
-            None => Fixed::Applied(FixSummary::default(), Some(report.file.text.clone())),
+            None => Fixed::Applied(FixSummary::default(), Some(report.file.text.to_string())),
         },
         FixMode::Write => match fix::fix_file(path, report, packs, opts) {
             Ok(FixOutcome::Clean) => Fixed::Nothing,

@@ -2,6 +2,7 @@
 //!
 //! Spans stay byte offsets here; line/column conversion happens only in `render/` and `lsp/`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -224,15 +225,23 @@ pub struct SourceFile {
     /// The name messages show for the file: its path, `<stdin>` (or the name given for
     /// standard input), or a description of embedded text.
     pub name: String,
-    /// The whole text (without a byte order mark); spans are byte offsets into it.
-    pub text: String,
+    /// The whole text (without a byte order mark); spans are byte offsets into it. Borrowed
+    /// for text embedded in the program (the built-in pack's files), which is then not copied
+    /// at every start.
+    pub text: Cow<'static, str>,
 }
 
 impl SourceFile {
     /// A shared source file named `name` holding `text`.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
-        Arc::new(Self { name: name.into(), text: text.into() })
+        Self::with_text(name, Cow::Owned(text.into()))
+    }
+
+    /// A shared source file named `name` holding `text`, borrowed when it is embedded.
+    #[must_use]
+    pub fn with_text(name: impl Into<String>, text: Cow<'static, str>) -> Arc<Self> {
+        Arc::new(Self { name: name.into(), text })
     }
 }
 

@@ -5,6 +5,7 @@
 //! The files' texts are not in the serialized form, only their names: the caller keeps the
 //! texts (the binary has them embedded) and hands them back to [`decode`].
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -51,7 +52,7 @@ pub fn encode(set: PackSet) -> Option<Vec<u8>> {
 #[must_use]
 pub fn decode(bytes: &[u8], text_of: impl Fn(&str) -> Option<&'static str>) -> Option<PackSet> {
     let c: Compiled = postcard::from_bytes(bytes).ok()?;
-    let source = |name: &String| Some(SourceFile::new(name.clone(), text_of(name)?));
+    let source = |name: &String| Some(SourceFile::with_text(name.clone(), Cow::Borrowed(text_of(name)?)));
     Some(PackSet {
         packs: c.packs,
         vocab: c.vocab,

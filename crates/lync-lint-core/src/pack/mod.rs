@@ -223,7 +223,7 @@ impl Loader {
         let mut info = None;
         let mut files = Vec::new();
         for (path, text) in &source.files {
-            let file = SourceFile::new(path.clone(), text.as_ref());
+            let file = SourceFile::with_text(path.clone(), text.clone());
             let kind = Kind::of(path);
             if kind == Kind::Test {
                 self.set.tests.push(file);
