@@ -241,6 +241,45 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
                 .flatten()
                 .all(|e| !e.file_name().to_string_lossy().ends_with(".tmp"))
     );
+    // The same file however its directory is written; refused before the files are looked
+    // for (the path to check does not exist).
+    std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+    let mut same = vec![tmp.path().join("sub").join("..").join("twice.json")];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(tmp.path(), tmp.path().join("link")).expect("symlink");
+        same.push(tmp.path().join("link").join("twice.json"));
+    }
+    for other in same {
+        let out = run(&[
+            "check",
+            "--report",
+            &format!("json={}", twice.display()),
+            "--report",
+            &format!("sarif={}", other.display()),
+            "no-such-dir",
+        ]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let expected =
+            format!("names one file twice, as `{}` and as `{}`; give each", twice.display(), other.display());
+        assert!(
+            out.stderr.contains(&expected) && !out.stderr.contains("no-such-dir"),
+            "{}: {}",
+            other.display(),
+            out.stderr
+        );
+    }
+    // Another name in the same directory is another report.
+    let out = run(&[
+        "check",
+        "--report",
+        &format!("json={}", twice.display()),
+        "--report",
+        &format!("sarif={}", tmp.path().join("sub").join("..").join("other.sarif").display()),
+        "fixtures/small-business.lync.kdl",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(twice.exists() && tmp.path().join("other.sarif").exists());
 }
 
 #[test]

@@ -110,6 +110,18 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Failure);
         }
     };
+    if !args.diff
+        && let Some((first, again)) = repeated_report(&args.report)
+    {
+        // Two reports in one file would leave only the last: refused before any work.
+        let named = if first == again {
+            format!("`{}` twice", first.display())
+        } else {
+            format!("one file twice, as `{}` and as `{}`", first.display(), again.display())
+        };
+        writeln!(io::stderr(), "error: `--report` names {named}; give each report its own file")?;
+        return Ok(ExitStatus::Failure);
+    }
     let found = crate::discover::discover(&args.paths, &settings.selection());
     let mut failed = false;
     for e in &found.errors {
@@ -144,19 +156,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         let to = if stdin_fix { Target::Stderr } else { Target::Stdout };
         outputs.push(Output { writer: writer(format, &packs, args.quiet, style), to });
     }
-    let mut report_paths = Vec::new();
     for (format, path) in args.report.iter().filter(|_| !args.diff) {
-        // Two reports in one file would leave only the last: refused.
-        let same = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-        if report_paths.contains(&same) {
-            writeln!(
-                io::stderr(),
-                "error: `--report` names `{}` twice; give each report its own file",
-                path.display()
-            )?;
-            return Ok(ExitStatus::Failure);
-        }
-        report_paths.push(same);
         let file = match ReportFile::create(path) {
             Ok(f) => f,
             Err(e) => {
@@ -507,6 +507,26 @@ fn check_chunk(
         }
     }
     Ok(unreadable)
+}
+
+/// The first `--report` path that lands in the same file as an earlier one, with that one: the same
+/// directory (`a/../b`, `.`, a symbolic link to a directory all resolved) and file name.
+/// A report is renamed onto its path, so a path that is a symbolic link to another report's
+/// file replaces the link, not that file.
+fn repeated_report(reports: &[(Format, PathBuf)]) -> Option<(&Path, &Path)> {
+    let mut seen: Vec<(PathBuf, &Path)> = Vec::new();
+    for (_, path) in reports {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        let resolved = match (absolute.parent(), absolute.file_name()) {
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name)),
+            _ => absolute,
+        };
+        if let Some((_, first)) = seen.iter().find(|(r, _)| *r == resolved) {
+            return Some((first, path));
+        }
+        seen.push((resolved, path));
+    }
+    None
 }
 
 /// `--rule ID=LEVEL`; the id is checked against the packs once they are loaded.
