@@ -245,11 +245,13 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
         .iter()
-        .filter(|p| running(&p.id))
+        .filter(|p| opts.select.enabled(&p.id))
         .filter_map(|p| {
+            // The setting looked up once: `off`, a severity, or the policy's own.
             let severity = match opts.rules.get(&p.id) {
+                Some(RuleSetting::Off) => return None,
                 Some(RuleSetting::Severity(s)) => *s,
-                _ => p.severity,
+                None => p.severity,
             };
             finding(p, doc, &index, severity, &packs.vocab)
         })
