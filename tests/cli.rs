@@ -223,15 +223,12 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
     assert!(out.stderr.contains("cannot write the json report"));
     assert_eq!(run(&["check", "--report", "yaml=x", "fixtures/small-business.lync.kdl"]).code, 2);
     // Two reports in one file: refused before anything is written.
+    let two_reports = |json: &std::path::Path, sarif: &std::path::Path, path: &str| {
+        let (json, sarif) = (format!("json={}", json.display()), format!("sarif={}", sarif.display()));
+        run(&["check", "--report", &json, "--report", &sarif, path])
+    };
     let twice = tmp.path().join("twice.json");
-    let out = run(&[
-        "check",
-        "--report",
-        &format!("json={}", twice.display()),
-        "--report",
-        &format!("sarif={}", tmp.path().join(".").join("twice.json").display()),
-        "fixtures/small-business.lync.kdl",
-    ]);
+    let out = two_reports(&twice, &tmp.path().join(".").join("twice.json"), "fixtures/small-business.lync.kdl");
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("` twice; give each report its own file"), "{}", out.stderr);
     assert!(
@@ -251,14 +248,7 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
         same.push(tmp.path().join("link").join("twice.json"));
     }
     for other in same {
-        let out = run(&[
-            "check",
-            "--report",
-            &format!("json={}", twice.display()),
-            "--report",
-            &format!("sarif={}", other.display()),
-            "no-such-dir",
-        ]);
+        let out = two_reports(&twice, &other, "no-such-dir");
         assert_eq!(out.code, 2, "{}", out.stderr);
         let expected =
             format!("names one file twice, as `{}` and as `{}`; give each", twice.display(), other.display());
@@ -270,14 +260,8 @@ fn reports_are_written_besides_stdout_and_failures_exit_2() {
         );
     }
     // Another name in the same directory is another report.
-    let out = run(&[
-        "check",
-        "--report",
-        &format!("json={}", twice.display()),
-        "--report",
-        &format!("sarif={}", tmp.path().join("sub").join("..").join("other.sarif").display()),
-        "fixtures/small-business.lync.kdl",
-    ]);
+    let other = tmp.path().join("sub").join("..").join("other.sarif");
+    let out = two_reports(&twice, &other, "fixtures/small-business.lync.kdl");
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(twice.exists() && tmp.path().join("other.sarif").exists());
 }
