@@ -161,11 +161,13 @@ impl Files {
 
     /// Adds the file `name` in directory `dir`.
     fn push(&mut self, dir: u32, name: &OsStr) {
-        let start = u32::try_from(self.names.len()).ok();
-        let end = name.to_str().and_then(|s| u32::try_from(self.names.len() + s.len()).ok()).filter(|&e| e < OTHER);
-        let entry = if let (Some(s), Some(start), Some(end)) = (name.to_str(), start, end) {
+        let entry = if let Some(s) = name.to_str()
+            && let Ok(start) = u32::try_from(self.names.len())
+            && let Ok(len) = u32::try_from(s.len())
+            && start.checked_add(len).is_some_and(|end| end < OTHER)
+        {
             self.names.push_str(s);
-            FileEntry { dir, start, len: end - start }
+            FileEntry { dir, start, len }
         } else {
             self.other.push(name.to_os_string());
             FileEntry { dir, start: u32::try_from(self.other.len() - 1).unwrap_or(u32::MAX), len: OTHER }
@@ -237,8 +239,12 @@ fn walk(dir: &Path, selection: &Selection, out: &mut Discovered) {
             }
             Ok(e) => {
                 if e.file_type().is_file() && selection.selected(e.path()) {
-                    // The walk starts at a directory, which comes before its entries.
-                    out.files.push(open[e.depth() - 1], e.file_name());
+                    // A directory comes before its entries; a file at the walk's root is the
+                    // path named, which stopped being a directory after `discover` looked.
+                    match e.depth().checked_sub(1).and_then(|d| open.get(d)) {
+                        Some(&dir) => out.files.push(dir, e.file_name()),
+                        None => out.files.push_named(e.path()),
+                    }
                 }
             }
             Err(e) => {
@@ -298,13 +304,25 @@ fn walk_error(e: &walkdir::Error, selection: &Selection) -> Option<String> {
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{Selection, discover, walk_order};
+    use super::{Discovered, Selection, discover, walk, walk_order};
 
     /// The paths `discover` finds under `root`, as strings relative to it.
     fn found(root: &Path, arg: &Path) -> Vec<String> {
         let files = discover(&[arg.to_path_buf()], &Selection::new(root.to_path_buf(), &[], &[])).files;
         assert_eq!(files.chunks(3).flatten().count(), files.len());
         files.chunks(3).flatten().map(|p| p.strip_prefix(root).unwrap_or(&p).display().to_string()).collect()
+    }
+
+    #[test]
+    fn a_walk_that_finds_a_file_at_its_root_keeps_it_as_named() {
+        // The directory named was replaced by a file before it was walked.
+        let tmp = tempfile::tempdir().expect("a temporary directory");
+        let file = tmp.path().join("e.lync.kdl");
+        std::fs::write(&file, "").expect("a file");
+        let mut out = Discovered::default();
+        walk(&file, &Selection::new(tmp.path().to_path_buf(), &[], &[]), &mut out);
+        assert_eq!(out.files.len(), 1);
+        assert_eq!(out.files.path(0), file);
     }
 
     #[test]
