@@ -315,7 +315,7 @@ struct Run {
     fix_failed: bool,
 }
 
-/// One file's report and its parts for each output, made on a worker thread.
+/// One file's report and its parts for each output.
 struct Checked {
     report: FileReport,
     parts: Vec<Option<String>>,
@@ -338,33 +338,46 @@ enum Fixed {
     Failed(String),
 }
 
-/// A file of at least this many bytes read on a worker thread is checked on the main thread
-/// (see [`Outcome::Large`]).
+/// A file of at least this many bytes is read on a worker thread and checked on the main
+/// thread (see [`check_parallel`]).
 const LARGE_FILE: usize = 512 * 1024;
 
-/// A file as a worker thread leaves it.
-#[allow(clippy::large_enum_variant)] // a chunk's outcomes are one Vec: boxing would only add allocations
-enum Outcome {
-    /// Checked.
-    Checked(Checked),
-    /// Read, to be checked on the main thread. Checking a file takes about ten times its
-    /// size in memory, and the allocator keeps what each thread's largest file needed: if
-    /// every thread checked large files, every thread would keep that much. The main thread
-    /// is idle while the workers check the rest of the chunk.
-    Large(Vec<u8>),
-}
-
-/// Reads and checks one file, and renders its parts; on a worker thread, a file of
-/// [`LARGE_FILE`] bytes or more is only read.
-fn read_one(
-    path: &Path,
-    check: impl Fn(&Path, Vec<u8>) -> Checked,
-) -> Result<Outcome, lync_lint_core::source::ReadError> {
-    let bytes = lync_lint_core::source::read_bytes(path)?;
-    if bytes.len() >= LARGE_FILE && rayon::current_thread_index().is_some() {
-        return Ok(Outcome::Large(bytes));
+/// Checks `files` on the worker threads and returns their results in order. A file of
+/// [`LARGE_FILE`] bytes or more is only read there: this thread, idle otherwise, checks it as
+/// soon as it is read, while the workers go on with the others. Checking a file takes about
+/// ten times its size in memory, and the allocator keeps for each thread what that thread's
+/// largest file needed: were large files checked on every worker, every worker would keep
+/// that much.
+fn check_parallel<F>(files: &[PathBuf], check: &F) -> Vec<Result<Checked, lync_lint_core::source::ReadError>>
+where
+    F: Fn(&Path, Vec<u8>) -> Checked + Sync,
+{
+    use rayon::prelude::*;
+    let (large_tx, large_rx) = std::sync::mpsc::channel();
+    let mut results = Vec::new();
+    let large: Vec<(usize, Checked)> = rayon::in_place_scope(|s| {
+        s.spawn(|_| {
+            // Moved in: dropped when the workers are done, which ends the loop below.
+            let large_tx = large_tx;
+            results = files
+                .par_iter()
+                .enumerate()
+                .map(|(i, path)| {
+                    let bytes = lync_lint_core::source::read_bytes(path)?;
+                    if bytes.len() < LARGE_FILE {
+                        return Ok(Some(check(path, bytes)));
+                    }
+                    large_tx.send((i, bytes)).expect("the main thread receives until the workers are done");
+                    Ok(None)
+                })
+                .collect::<Vec<_>>();
+        });
+        large_rx.iter().map(|(i, bytes)| (i, check(&files[i], bytes))).collect()
+    });
+    for (i, checked) in large {
+        results[i] = Ok(Some(checked));
     }
-    Ok(Outcome::Checked(check(path, bytes)))
+    results.into_iter().map(|r| r.map(|c| c.expect("every large file was checked"))).collect()
 }
 
 /// Checks one file's bytes, and renders its parts.
@@ -426,7 +439,7 @@ fn fix_one(path: &Path, report: &mut FileReport, packs: &PackSet, opts: &CheckOp
     }
 }
 
-/// Checks a chunk of files in parallel, then writes their parts to every output and adds
+/// Checks a chunk of files (see [`check_parallel`]), then writes their parts to every output and adds
 /// them to `run` in discovery order, as a single-threaded run would. `true` when some file
 /// could not be read.
 fn check_chunk(
@@ -438,22 +451,20 @@ fn check_chunk(
     run: &mut Run,
     out: &mut impl Write,
 ) -> io::Result<bool> {
-    use rayon::prelude::*;
-    let mode = run.fix;
-    let results: Vec<_> = {
+    let results = {
         let shared: &[Output<'_>] = outputs;
+        let mode = run.fix;
         let check = |path: &Path, bytes| check_one(path, bytes, args, packs, opts, shared, mode);
-        let read = |path: &PathBuf| read_one(path, check);
         // One file (pre-commit's usual call) is checked here: starting the thread pool would
         // cost more than the check.
-        if files.len() == 1 { files.iter().map(read).collect() } else { files.par_iter().map(read).collect() }
+        if let [path] = files {
+            vec![lync_lint_core::source::read_bytes(path).map(|bytes| check(path, bytes))]
+        } else {
+            check_parallel(files, &check)
+        }
     };
     let mut unreadable = false;
-    for (r, path) in results.into_iter().zip(files) {
-        let r = r.map(|read| match read {
-            Outcome::Checked(checked) => checked,
-            Outcome::Large(bytes) => check_one(path, bytes, args, packs, opts, outputs, mode),
-        });
+    for r in results {
         match r {
             Ok(Checked { mut report, parts, fixed }) => {
                 match fixed {
