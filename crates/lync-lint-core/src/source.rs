@@ -63,12 +63,11 @@ fn read_bounded(reader: impl Read, size: impl FnOnce() -> Option<u64>) -> std::i
     if buf.len() == FIRST_READ {
         // More to read: sized once if the size is known (a large file's buffer is then not
         // grown by doubling, which leaves copies behind), else grown as it comes.
-        let size = size();
-        if let Some(n) = size.filter(|&n| n > MAX_FILE_SIZE) {
-            return Err(too_large(Some(n)));
-        }
-        if let Some(n) = size.and_then(|n| usize::try_from(n).ok()) {
-            buf.reserve_exact(n.saturating_sub(FIRST_READ));
+        match size() {
+            Some(n) if n > MAX_FILE_SIZE => return Err(too_large(Some(n))),
+            // Within the limit, so within `usize`.
+            Some(n) => buf.reserve_exact(usize::try_from(n).unwrap_or(0).saturating_sub(FIRST_READ)),
+            None => {}
         }
         reader.read_to_end(&mut buf)?;
     } else {

@@ -52,14 +52,17 @@ pub fn encode(set: PackSet) -> Option<Vec<u8>> {
 #[must_use]
 pub fn decode(bytes: &[u8], text_of: impl Fn(&str) -> Option<&'static str>) -> Option<PackSet> {
     let c: Compiled = postcard::from_bytes(bytes).ok()?;
-    let source = |name: &String| Some(SourceFile::with_text(name.clone(), Cow::Borrowed(text_of(name)?)));
+    let source = |name: String| {
+        let text = text_of(&name)?;
+        Some(SourceFile::with_text(name, Cow::Borrowed(text)))
+    };
     Some(PackSet {
         packs: c.packs,
         vocab: c.vocab,
         policies: c.policies,
-        files: c.files.iter().map(source).collect::<Option<_>>()?,
+        files: c.files.into_iter().map(source).collect::<Option<_>>()?,
         file_packs: c.file_packs,
-        tests: c.tests.iter().map(source).collect::<Option<_>>()?,
+        tests: c.tests.into_iter().map(source).collect::<Option<_>>()?,
         test_packs: c.test_packs,
         vocab_broken: false,
     })
