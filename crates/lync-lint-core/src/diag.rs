@@ -20,6 +20,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity's policy-language spelling, most severe first.
+    pub const NAMES: [&str; 3] = ["error", "warning", "advice"];
+
     /// Parses the policy-language spelling (`error`, `warning`, `advice`).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -252,6 +255,19 @@ pub struct FileDiagnostics {
     pub file: Arc<SourceFile>,
     /// The diagnostics about it.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// `items` as a message lists them: `a`, `a or b`, `a, b or c`.
+#[must_use]
+pub fn or_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", init.join(", "), last.as_ref())
+        }
+    }
 }
 
 /// The closest candidate to `name` by edit distance, if it is close enough to be a typo.

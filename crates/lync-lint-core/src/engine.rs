@@ -159,8 +159,7 @@ impl RuleSetting {
     /// The names, as a message lists them: "error, warning, advice or off".
     #[must_use]
     pub fn choices() -> String {
-        let (last, rest) = Self::NAMES.split_last().expect("four names");
-        format!("{} or {last}", rest.join(", "))
+        crate::diag::or_list(&Self::NAMES)
     }
 }
 
@@ -179,6 +178,22 @@ pub struct CheckOptions {
     pub baseline: Option<Arc<ByFile>>,
     /// Which codes are reported (`--select`, `--ignore`); a rule not enabled does not run.
     pub select: CodeSelection,
+}
+
+impl CheckOptions {
+    /// The severity rule `id` reports at: its setting's, else `default` (the policy's own);
+    /// `None` when the rule does not run (not selected, or `off`).
+    #[must_use]
+    pub fn severity_of(&self, id: &str, default: Severity) -> Option<Severity> {
+        if !self.select.enabled(id) {
+            return None;
+        }
+        match self.rules.get(id) {
+            Some(RuleSetting::Off) => None,
+            Some(RuleSetting::Severity(s)) => Some(*s),
+            None => Some(default),
+        }
+    }
 }
 
 impl Default for CheckOptions {
@@ -241,20 +256,11 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
     // Suppression, in one place and in a fixed order: selection, severity overrides and `off`
     // (here), waivers, the baseline, then (after the verdict, which it never changes) the
     // target; what the selection leaves out is dropped last (`finish`).
-    let running = |id: &str| opts.select.enabled(id) && opts.rules.get(id) != Some(&RuleSetting::Off);
+    let running = |id: &str| opts.severity_of(id, Severity::Error).is_some();
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
         .iter()
-        .filter(|p| opts.select.enabled(&p.id))
-        .filter_map(|p| {
-            // The setting looked up once: `off`, a severity, or the policy's own.
-            let severity = match opts.rules.get(&p.id) {
-                Some(RuleSetting::Off) => return None,
-                Some(RuleSetting::Severity(s)) => *s,
-                None => p.severity,
-            };
-            finding(p, doc, &index, severity, &packs.vocab)
-        })
+        .filter_map(|p| finding(p, doc, &index, opts.severity_of(&p.id, p.severity)?, &packs.vocab))
         .collect();
     crate::waiver::apply(doc, &mut diagnostics, packs, &opts.today, &running);
     let baseline =

@@ -250,7 +250,7 @@ fn field(src: &str, f: &Node, p: &mut Policy, vocab: &Vocabulary, r: &mut Reader
                         format!("unknown severity `{s}`"),
                         span,
                         "not a severity",
-                        Some(did_you_mean(&s, ["error", "warning", "advice"]).map_or_else(
+                        Some(did_you_mean(&s, Severity::NAMES).map_or_else(
                             || "severities: `error`, `warning`, `advice`".to_owned(),
                             |s| format!("did you mean `{s}`?"),
                         )),

@@ -36,9 +36,9 @@ impl Ctx<'_> {
     /// Whether the file would still be free of users beyond the organization's if a fix made
     /// `value` the organization's size (when the file gives none yet).
     fn total_ok(&self, value: &Value) -> bool {
-        match (self.total, value) {
-            (None, Value::Integer(total)) => {
-                largest_need(&self.doc.nodes, &self.vocab.nodes).is_none_or(|largest| largest <= total.get())
+        match (self.total, value.as_int()) {
+            (None, Some(total)) => {
+                largest_need(&self.doc.nodes, &self.vocab.nodes).is_none_or(|largest| largest <= total)
             }
             _ => true,
         }
@@ -341,9 +341,9 @@ fn check_value(
     match &entry.value {
         Value::String(s) => check_string(entry, decl_value, s, &what, out),
         Value::Integer(int) => {
-            let int = &int.get();
-            let low = decl_value.min.is_some_and(|m| *int < m);
-            let high = decl_value.max.is_some_and(|m| *int > m);
+            let int = int.get();
+            let low = decl_value.min.is_some_and(|m| int < m);
+            let high = decl_value.max.is_some_and(|m| int > m);
             if low || high {
                 let range = match (decl_value.min, decl_value.max) {
                     (Some(a), Some(b)) => format!("between {a} and {b}"),
@@ -357,7 +357,7 @@ fn check_value(
                 );
             }
             // A need concerns at most the whole organization.
-            if let Some(total) = ctx.total.filter(|t| *int > *t && decl_value.role == Some(Role::NeedUsers)) {
+            if let Some(total) = ctx.total.filter(|t| int > *t && decl_value.role == Some(Role::NeedUsers)) {
                 let prop = &decl_value.name;
                 out.push(
                     Diagnostic::error(crate::codes::VALUE, format!("`{prop}={int}` is more than the organization's {total} users"))
@@ -373,11 +373,7 @@ fn check_value(
 fn check_string(e: &Entry, d: &ValueDecl, s: &str, what: &dyn Fn() -> String, out: &mut Vec<Diagnostic>) {
     if !d.choices.is_empty() && !d.choices.iter().any(|c| c.value == s) {
         let quoted: Vec<String> = d.choices.iter().map(|c| format!("`\"{}\"`", c.value)).collect();
-        let expected = match quoted.as_slice() {
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} or {last}", init.join(", ")),
-            [] => String::new(),
-        };
+        let expected = crate::diag::or_list(&quoted);
         let guess = closest(s, d.choices.iter().map(|c| c.value.as_str()));
         let help = guess.map(|(c, _)| format!("did you mean `\"{c}\"`?"));
         let fix = guess

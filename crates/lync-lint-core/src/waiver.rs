@@ -6,7 +6,7 @@
 //! and `waiver::*` diagnostics; it never decides severities or verdicts.
 
 use crate::diag::{Diagnostic, Waived, did_you_mean};
-use crate::doc::{Document, Node, Value};
+use crate::doc::{Document, Entry, Node, Value};
 use crate::pack::PackSet;
 
 fn prop_str(node: &Node, name: &str) -> Option<String> {
@@ -33,7 +33,7 @@ pub fn apply(
         let rule_span = rule_entry.value_span();
         let reason = prop_str(node, "reason").unwrap_or_default();
         if reason.trim().is_empty() {
-            let span = node.prop("reason").map_or(node.name.span, super::doc::Entry::value_span);
+            let span = node.prop("reason").map_or(node.name.span, Entry::value_span);
             extra.push(
                 Diagnostic::error(
                     crate::codes::WAIVER_MISSING_REASON,
@@ -68,7 +68,7 @@ pub fn apply(
         let expires = prop_str(node, "expires");
         let today = if expires.is_some() { today.get() } else { String::new() };
         if let Some(date) = expires.as_deref().filter(|d| **d < *today) {
-            let span = node.prop("expires").map_or(node.name.span, super::doc::Entry::value_span);
+            let span = node.prop("expires").map_or(node.name.span, Entry::value_span);
             extra.push(
                 Diagnostic::error(crate::codes::WAIVER_EXPIRED, format!("the waiver of `{rule}` expired on {date}"))
                     .with_label(span, format!("expired (today is {today})"))

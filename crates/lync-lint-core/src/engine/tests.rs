@@ -670,4 +670,21 @@ fn rule_settings_parse_from_their_names() {
         assert_eq!(RuleSetting::parse(n).map(RuleSetting::as_str), Some(n));
     }
     assert_eq!(RuleSetting::choices(), "error, warning, advice or off");
+    for n in Severity::NAMES {
+        assert_eq!(Severity::parse(n).map(Severity::as_str), Some(n));
+    }
+    assert_eq!(crate::diag::or_list::<&str>(&[]), "");
+    assert_eq!(crate::diag::or_list(&["a"]), "a");
+    assert_eq!(crate::diag::or_list(&["a", "b"]), "a or b");
+}
+
+#[test]
+fn a_rule_runs_at_its_setting_s_severity_unless_off_or_not_selected() {
+    let mut opts = CheckOptions::default();
+    assert_eq!(opts.severity_of("a/b", Severity::Warning), Some(Severity::Warning));
+    opts.rules.insert("a/b".to_owned(), RuleSetting::Severity(Severity::Advice));
+    assert_eq!(opts.severity_of("a/b", Severity::Warning), Some(Severity::Advice));
+    opts.rules.insert("a/b".to_owned(), RuleSetting::Off);
+    assert_eq!(opts.severity_of("a/b", Severity::Warning), None);
+    assert_eq!(opts.severity_of("c/d", Severity::Error), Some(Severity::Error));
 }
