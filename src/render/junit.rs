@@ -77,20 +77,21 @@ impl super::stream::Writer for Writer<'_> {
     /// errors (for the root element), made on the worker that checked the file.
     fn part(&self, r: &FileReport) -> Option<String> {
         let cases = cases(r, self.packs);
-        let failures = cases.iter().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count();
-        let errors = cases.iter().filter(|c| matches!(c.outcome, Outcome::Error(..))).count();
-        let mut part = format!("{} {failures} {errors}\n", cases.len());
-        suite(&mut part, &r.file.name, &cases);
+        let counts = SuiteCounts::of(&cases);
+        let mut part = format!("{} {} {}\n", cases.len(), counts.failures, counts.errors);
+        suite(&mut part, &r.file.name, &cases, &counts);
         Some(part)
     }
 
     fn file(&mut self, _out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
         let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
-        let (counts, suite) = part.split_once('\n').unwrap_or_default();
-        let mut counts = counts.split(' ').map(|n| n.parse::<usize>().unwrap_or(0));
-        self.tests += counts.next().unwrap_or(0);
-        self.failures += counts.next().unwrap_or(0);
-        self.errors += counts.next().unwrap_or(0);
+        // The first line is `part`'s own: three counts.
+        let (counts, suite) = part.split_once('\n').expect("a part starts with its counts");
+        let mut counts = counts.split(' ').map(|n| n.parse::<usize>().expect("a count"));
+        let mut next = || counts.next().expect("three counts");
+        self.tests += next();
+        self.failures += next();
+        self.errors += next();
         self.suites.push(suite)
     }
 
@@ -152,10 +153,27 @@ fn failure_text(path: &str, idx: &LineIndex<'_>, d: &Diagnostic) -> String {
     s
 }
 
-fn suite(out: &mut String, name: &str, cases: &[Case<'_>]) {
-    let failures = cases.iter().filter(|c| matches!(c.outcome, Outcome::Failure(..))).count();
-    let errors = cases.iter().filter(|c| matches!(c.outcome, Outcome::Error(..))).count();
-    let skipped = cases.iter().filter(|c| matches!(c.outcome, Outcome::Skipped(..))).count();
+/// A suite's counts of failed, erring and skipped test cases.
+struct SuiteCounts {
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl SuiteCounts {
+    fn of(cases: &[Case<'_>]) -> Self {
+        let count = |f: fn(&Outcome<'_>) -> bool| cases.iter().filter(|c| f(&c.outcome)).count();
+        Self {
+            failures: count(|o| matches!(o, Outcome::Failure(..))),
+            errors: count(|o| matches!(o, Outcome::Error(..))),
+            skipped: count(|o| matches!(o, Outcome::Skipped(..))),
+        }
+    }
+}
+
+/// Appends the suite `name` of `cases`, whose counts are `counts`, to `out`.
+fn suite(out: &mut String, name: &str, cases: &[Case<'_>], counts: &SuiteCounts) {
+    let SuiteCounts { failures, errors, skipped } = counts;
     let name = attr(name);
     let _ = writeln!(
         out,
