@@ -529,7 +529,7 @@ fn repeated_report(reports: &[(Format, PathBuf)]) -> Option<(&Path, &Path)> {
     for (_, path) in reports {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
         let resolved = match (absolute.parent(), absolute.file_name()) {
-            (Some(dir), Some(name)) => std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name)),
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir).map_or_else(|_| absolute.clone(), |d| d.join(name)),
             _ => absolute,
         };
         if let Some((_, first)) = seen.iter().find(|(r, _)| *r == resolved) {
