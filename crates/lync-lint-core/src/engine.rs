@@ -181,17 +181,22 @@ pub struct CheckOptions {
 }
 
 impl CheckOptions {
+    /// Whether rule `id` runs: selected, and not set `off`.
+    #[must_use]
+    pub fn runs(&self, id: &str) -> bool {
+        self.select.enabled(id) && self.rules.get(id) != Some(&RuleSetting::Off)
+    }
+
     /// The severity rule `id` reports at: its setting's, else `default` (the policy's own);
-    /// `None` when the rule does not run (not selected, or `off`).
+    /// `None` when the rule does not run (see [`CheckOptions::runs`]).
     #[must_use]
     pub fn severity_of(&self, id: &str, default: Severity) -> Option<Severity> {
-        if !self.select.enabled(id) {
+        if !self.runs(id) {
             return None;
         }
         match self.rules.get(id) {
-            Some(RuleSetting::Off) => None,
             Some(RuleSetting::Severity(s)) => Some(*s),
-            None => Some(default),
+            _ => Some(default),
         }
     }
 }
@@ -256,7 +261,7 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
     // Suppression, in one place and in a fixed order: selection, severity overrides and `off`
     // (here), waivers, the baseline, then (after the verdict, which it never changes) the
     // target; what the selection leaves out is dropped last (`finish`).
-    let running = |id: &str| opts.severity_of(id, Severity::Error).is_some();
+    let running = |id: &str| opts.runs(id);
     let mut diagnostics: Vec<Diagnostic> = packs
         .policies
         .iter()

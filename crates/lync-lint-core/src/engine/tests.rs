@@ -687,4 +687,12 @@ fn a_rule_runs_at_its_setting_s_severity_unless_off_or_not_selected() {
     opts.rules.insert("a/b".to_owned(), RuleSetting::Off);
     assert_eq!(opts.severity_of("a/b", Severity::Warning), None);
     assert_eq!(opts.severity_of("c/d", Severity::Error), Some(Severity::Error));
+    assert!(!opts.runs("a/b"));
+    assert!(opts.runs("c/d"));
+    // A rule the selection leaves out does not run, whatever its setting.
+    opts.select.ignore.push("c/".to_owned());
+    opts.rules.insert("c/d".to_owned(), RuleSetting::Severity(Severity::Warning));
+    assert!(!opts.runs("c/d"));
+    assert_eq!(opts.severity_of("c/d", Severity::Error), None);
+    assert!(opts.runs("e/f"));
 }
