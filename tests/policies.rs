@@ -123,6 +123,17 @@ fn an_unknown_severity_is_reported() {
         "policy \"acme/x\" {\n    title \"t\"\n    severity \"fatal\"\n    message \"m\"\n    when \"top() > voice\"\n}\n",
     );
     assert_eq!(d, vec![("policy::severity".to_owned(), "\"fatal\"".to_owned())]);
+    // The help names the severities, or the one it was likely meant to be.
+    let help = |severity: &str| {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let policy = format!(
+            "policy \"acme/x\" {{\n    title \"t\"\n    severity \"{severity}\"\n    message \"m\"\n    when \"top() > voice\"\n}}\n"
+        );
+        let errors = load(&write_pack(tmp.path(), &policy)).expect_err("the pack is broken");
+        errors.iter().flat_map(|f| &f.diagnostics).find_map(|d| d.help.clone()).expect("a help")
+    };
+    assert_eq!(help("fatal"), "severities: `error`, `warning`, `advice`");
+    assert_eq!(help("warnin"), "did you mean `warning`?");
 }
 
 #[test]

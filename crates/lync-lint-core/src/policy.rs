@@ -251,7 +251,10 @@ fn field(src: &str, f: &Node, p: &mut Policy, vocab: &Vocabulary, r: &mut Reader
                         span,
                         "not a severity",
                         Some(did_you_mean(&s, Severity::NAMES).map_or_else(
-                            || "severities: `error`, `warning`, `advice`".to_owned(),
+                            || {
+                                let names: Vec<String> = Severity::NAMES.iter().map(|n| format!("`{n}`")).collect();
+                                format!("severities: {}", names.join(", "))
+                            },
                             |s| format!("did you mean `{s}`?"),
                         )),
                     ),
