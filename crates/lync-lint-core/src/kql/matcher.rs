@@ -20,6 +20,10 @@ pub struct Index<'a> {
     flat: OnceCell<Vec<Flat<'a>>>,
 }
 
+/// Up to this many children are scanned by name rather than grouped: grouping allocates a
+/// map and a list per name, more than a scan of a short list costs.
+const SCAN_CHILDREN: usize = 16;
+
 /// Sibling nodes by name, each list in document order.
 type Groups<'a> = foldhash::HashMap<&'a str, Vec<&'a Node>>;
 
@@ -38,8 +42,13 @@ impl<'a> Index<'a> {
         Self { roots: &doc.nodes, top: group(&doc.nodes), children: RefCell::default(), flat: OnceCell::new() }
     }
 
-    /// Appends the children of `parent` named `name`, in document order, to `out`.
+    /// Appends the children of `parent` named `name`, in document order, to `out`. A few
+    /// children are scanned; only a longer list is grouped by name (once, then cached).
     fn children_named(&self, parent: &'a Node, name: &str, out: &mut Vec<&'a Node>) {
+        if parent.children().len() <= SCAN_CHILDREN {
+            out.extend(parent.children().iter().filter(|c| c.name.value == name));
+            return;
+        }
         let mut cache = self.children.borrow_mut();
         let groups = cache.entry(std::ptr::from_ref(parent)).or_insert_with(|| group(parent.children()));
         out.extend(groups.get(name).into_iter().flatten());
@@ -89,13 +98,17 @@ pub(super) fn both_ways<'a>(selectors: &[Selector], index: &Index<'a>) -> Option
 /// down the tree: only the nodes along the matching paths are visited. `None` for any other
 /// shape.
 fn select_from_top<'a>(selectors: &[Selector], index: &Index<'a>) -> Option<Vec<&'a Node>> {
-    // Every selector must be such a path before any is walked.
-    let paths: Vec<_> = selectors.iter().map(top_path_steps).collect::<Option<_>>()?;
-    if let [(first, rest)] = paths[..] {
+    // Every selector must be such a path before any is walked (checked without collecting
+    // them: a query runs for every policy on every file).
+    if let [sel] = selectors {
+        let (first, rest) = top_path_steps(sel)?;
         return Some(top_path(first, rest, index));
     }
+    if selectors.iter().any(|s| top_path_steps(s).is_none()) {
+        return None;
+    }
     let mut all = Vec::new();
-    for (first, rest) in paths {
+    for (first, rest) in selectors.iter().filter_map(top_path_steps) {
         all.extend(top_path(first, rest, index));
     }
     // Document order (a node starts after its ancestors and its earlier siblings), each once.

@@ -345,6 +345,10 @@ fn paths_from_top_agree_with_the_general_evaluation() {
         crate::parse::parse("a 1 { b 2; b x=1 { c; b }; (t)b #true }\na { b 3 { c } }\nb\n(t)a { b }\n")
             .expect("parses"),
     );
+    // A parent with more children than are scanned by name: they are grouped.
+    let many: String =
+        (0..40).map(|i| if i % 3 == 0 { format!("b {i} x=1 {{ c }}; ") } else { format!("c {i}; b; ") }).collect();
+    docs.push(crate::parse::parse(&format!("a {{ {many} }}\n")).expect("parses"));
     assert!(docs.len() > 5);
     let queries = [
         "top() > a",

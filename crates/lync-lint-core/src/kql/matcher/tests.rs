@@ -1,9 +1,10 @@
 //! The exact comparison of integers with floats at the edges of `i128`, where rounding would
-//! lie. (Selection itself is tested in `kql/test_select.rs`.)
+//! lie, and which children lists the index groups. (Selection itself is tested in
+//! `kql/test_select.rs`.)
 
 use std::cmp::Ordering;
 
-use super::{Scalar, cmp_int_float, compare, equal};
+use super::{Index, SCAN_CHILDREN, Scalar, cmp_int_float, compare, equal};
 use crate::kql::Op;
 
 /// 2^127, the first float beyond `i128::MAX`; `-2^127` is `i128::MIN` exactly.
@@ -40,4 +41,19 @@ fn nan_equals_nothing_and_differs_from_everything() {
     }
     assert_eq!(equal(nan, Scalar::Int(1)), Some(false));
     assert_eq!(equal(Scalar::Int(1), nan), Some(false));
+}
+
+#[test]
+fn only_long_child_lists_are_grouped() {
+    let doc = |n: usize| {
+        let kids = "b; c; ".repeat(n);
+        crate::parse::parse(&format!("a {{ {kids} }}\n")).expect("parses")
+    };
+    let query = crate::kql::Query::parse("top() > a > b").expect("a query");
+    for (n, grouped) in [(SCAN_CHILDREN / 2, false), (SCAN_CHILDREN / 2 + 1, true)] {
+        let d = doc(n);
+        let index = Index::new(&d);
+        assert_eq!(query.select_in(&index).len(), n, "{} children", 2 * n);
+        assert_eq!(index.children.borrow().is_empty(), !grouped, "{} children", 2 * n);
+    }
 }
