@@ -186,25 +186,27 @@ fn unknown_node(
 
 /// Checks the arguments and properties of `node`, declared by `decl` (`top`: at the top level).
 fn check_entries(node: &Node, decl: &NodeDecl, top: bool, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let args: Vec<&Entry> = node.args().collect();
-    let mut i = 0;
+    // The node's arguments, matched in order to the declared ones: `next` is the first not
+    // yet matched.
+    let mut args = node.args();
+    let mut next = args.next();
     for a in &decl.args {
         if a.repeat {
-            if a.required && i >= args.len() {
+            if a.required && next.is_none() {
                 out.push(missing_arg(node, a));
             }
-            for e in &args[i.min(args.len())..] {
+            while let Some(e) = next {
                 check_value(node, decl, e, a, ctx, out);
+                next = args.next();
             }
-            i = args.len();
-        } else if let Some(e) = args.get(i) {
+        } else if let Some(e) = next {
             check_value(node, decl, e, a, ctx, out);
-            i += 1;
+            next = args.next();
         } else if a.required {
             out.push(missing_arg(node, a));
         }
     }
-    for extra in args.iter().skip(i) {
+    for extra in next.into_iter().chain(args) {
         let expected = match decl.args.len() {
             0 => "no arguments".to_owned(),
             1 => "one argument".to_owned(),
