@@ -8,14 +8,16 @@ use std::cmp::Ordering;
 use super::{Accessor, AccessorMatcher, Combinator, Head, Matchers, Op, Operand, Selector, TypeMatcher};
 use crate::doc::{Document, Entry, Node, Value};
 
-/// A document prepared once so that many queries can run against it: the nodes of each
-/// level the common `top() > a > b` paths go through, grouped by name on first use, and,
-/// when a query needs it, the whole document flattened in pre-order.
+/// A document prepared once so that many queries can run against it: the top-level nodes
+/// grouped by name, the children of each node the common `top() > a > b` paths go through
+/// (grouped by name on first use when there are more than `SCAN_CHILDREN`), and, when a
+/// query needs it, the whole document flattened in pre-order.
 pub struct Index<'a> {
     roots: &'a [Node],
     /// Top-level nodes by name, in document order.
     top: Groups<'a>,
-    /// The children of each node a path went through (keyed by its address), by name.
+    /// The children of each node a path went through (keyed by its address), by name; only
+    /// for nodes with more than [`SCAN_CHILDREN`] children.
     children: RefCell<foldhash::HashMap<*const Node, Groups<'a>>>,
     flat: OnceCell<Vec<Flat<'a>>>,
 }
