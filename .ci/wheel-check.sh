@@ -37,6 +37,20 @@ grep -q 'scripts/lync-lint' "$work/wheel.list" || fail "the wheel does not carry
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --no-index "$wheel" || fail "the wheel does not install"
 [ -x "$work/venv/bin/lync-lint" ] || fail "pip did not put lync-lint in the virtualenv's bin/"
+# On Linux the binary is linked statically (pyproject.toml's rustc-args): an ELF file without
+# a program interpreter (no PT_INTERP header) needs no dynamic loader and no shared C library.
+if [ "$(uname -s)" = Linux ]; then
+    python3 - "$work/venv/bin/lync-lint" <<'PY' || fail "the wheel's binary is dynamically linked"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert data[:4] == b"\x7fELF" and data[4] == 2, "not a 64-bit ELF file"
+phoff, = struct.unpack_from("<Q", data, 0x20)
+phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+types = [struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range(phnum)]
+sys.exit(1 if 3 in types else 0)  # PT_INTERP = 3
+PY
+    echo "wheel-check: the binary is statically linked"
+fi
 version="$(PATH="$work/venv/bin:/usr/bin:/bin" lync-lint --version)"
 [ "$version" = "lync-lint $(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)" ] ||
     fail "unexpected version: $version"
