@@ -1,7 +1,7 @@
 //! Embeds the built-in policy pack (`policies/`) into the binary, compiled: the checking core
 //! (a build-dependency) loads the pack here, at build time, and its serialized form is written
-//! to `OUT_DIR` beside the list of the pack's files. A mistake in the pack fails the build
-//! with the pack's own diagnostics.
+//! to `OUT_DIR`, with its string table, beside the list of the pack's files. A mistake in the
+//! pack fails the build with the pack's own diagnostics.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -52,10 +52,13 @@ fn main() {
         }
         panic!("{msg}");
     }
-    let bytes = compiled::encode(set).expect("the built-in pack compiles");
+    let compiled = compiled::encode(set).expect("the built-in pack compiles");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
-    std::fs::write(out.join("builtin.postcard"), bytes).expect("write builtin.postcard");
+    std::fs::write(out.join("builtin.postcard"), compiled.bytes).expect("write builtin.postcard");
+    std::fs::write(out.join("builtin.strings"), compiled.strings).expect("write builtin.strings");
     code.push_str("/// The built-in pack, decoded and serialized at build time.\n");
     code.push_str("const COMPILED: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/builtin.postcard\"));\n");
+    code.push_str("/// The strings of the compiled pack (checked as UTF-8 by the compiler).\n");
+    code.push_str("const STRINGS: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/builtin.strings\"));\n");
     std::fs::write(out.join("builtin.rs"), code).expect("write builtin.rs");
 }

@@ -32,7 +32,7 @@ fn is_embedded(source: &PackSource) -> bool {
 /// The built-in pack from its compiled form.
 #[must_use]
 pub fn compiled_builtin() -> Option<PackSet> {
-    compiled::decode(COMPILED, |name| {
+    compiled::decode(COMPILED, STRINGS, |name| {
         let rel = name.strip_prefix("policies/")?;
         BUILTIN.iter().find(|(p, _)| *p == rel).map(|(_, text)| *text)
     })

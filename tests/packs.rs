@@ -209,6 +209,14 @@ fn the_compiled_builtin_pack_equals_the_decoded_one() {
         let files = set.files.iter().chain(&set.tests);
         assert!(files.into_iter().all(|f| matches!(f.text, std::borrow::Cow::Borrowed(_))));
     }
+    // Nor are the compiled pack's strings: they are borrowed from its string table.
+    let texts = |set: &PackSet| {
+        let policies = set.policies.iter().flat_map(|p| [&p.id, &p.title, &p.message]);
+        let nodes = set.vocab.nodes.iter().flat_map(|n| [&n.name, &n.description]);
+        policies.chain(nodes).map(|t| t.is_borrowed()).collect::<Vec<_>>()
+    };
+    assert!(texts(&loaded).iter().all(|&b| b), "the compiled pack's strings are borrowed");
+    assert!(texts(&decoded).iter().all(|&b| !b), "a pack decoded from its files owns its strings");
 }
 
 /// The precompiled form stands in only for the embedded files themselves: a built-in source

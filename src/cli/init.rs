@@ -95,7 +95,7 @@ pub fn starter_text(packs: &PackSet, name: &str, target: Option<&str>) -> String
     ];
     let active: Vec<Active> = target
         .zip(packs.decision())
-        .map(|(t, d)| Active { path: d.target.clone(), args: format!("{t:?}") })
+        .map(|(t, d)| Active { path: d.target.iter().map(ToString::to_string).collect(), args: format!("{t:?}") })
         .into_iter()
         .collect();
     starter(&packs.vocab, lync_lint_core::vocab::engine_decls(), &header, &active)

@@ -36,7 +36,7 @@ pub fn complete(vocab: &Vocabulary, text: &str, offset: usize, lines: &Lines<'_>
         let start = offset - trailing_word(statement).len();
         return context::children(vocab, &ctx.parents)
             .into_iter()
-            .map(|d| item(d.name.clone(), node_kind(d), d.name.clone(), start, node_doc(d, &ctx.parents)))
+            .map(|d| item(d.name.to_string(), node_kind(d), d.name.to_string(), start, node_doc(d, &ctx.parents)))
             .collect();
     }
     let Some(node) = context::first_word(statement).and_then(|n| context::decl(vocab, &ctx.parents, &n)) else {
@@ -101,9 +101,9 @@ fn node_kind(d: &NodeDecl) -> CompletionItemKind {
 /// only when `booleans`, since they cannot follow a quote).
 fn values_of(v: &ValueDecl, booleans: bool) -> Vec<(String, String)> {
     if v.ty == ValueType::Boolean && booleans {
-        return ["#true", "#false"].iter().map(|b| ((*b).to_owned(), v.description.clone())).collect();
+        return ["#true", "#false"].iter().map(|b| ((*b).to_owned(), v.description.to_string())).collect();
     }
-    v.choices.iter().map(|c| (format!("\"{}\"", c.value), c.description.clone())).collect()
+    v.choices.iter().map(|c| (format!("\"{}\"", c.value), c.description.to_string())).collect()
 }
 
 /// Whether the statement has no argument yet after the node name (only then are argument

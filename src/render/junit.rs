@@ -132,7 +132,7 @@ fn cases<'a>(r: &'a FileReport, packs: &PackSet) -> Vec<Case<'a>> {
         .iter()
         .map(|p| {
             let finding = r.diagnostics.iter().find(|d| d.is_finding && d.code == p.id);
-            Case { name: p.id.clone(), outcome: finding.map_or(Outcome::Pass, outcome) }
+            Case { name: p.id.to_string(), outcome: finding.map_or(Outcome::Pass, outcome) }
         })
         .collect();
     let known = |d: &Diagnostic| d.is_finding && packs.policy(&d.code).is_some();

@@ -59,7 +59,7 @@ impl Tally {
             .map(|(code, (count, severity))| Stat {
                 title: packs
                     .policy(&code)
-                    .map(|p| p.title.clone())
+                    .map(|p| p.title.to_string())
                     .or_else(|| lync_lint_core::codes::lookup(&code).map(|c| c.summary.to_owned()))
                     .unwrap_or_default(),
                 code,

@@ -69,13 +69,13 @@ fn the_starter_describes_every_node_and_allowed_value() {
     let packs = builtin();
     for (_, n) in packs.vocab.all() {
         assert!(text.contains(&format!("/-{} ", n.name)) || text.contains(&format!("/-{}\n", n.name)), "{}", n.name);
-        assert!(text.contains(&n.description), "{}", n.name);
+        assert!(text.contains(n.description.as_str()), "{}", n.name);
         for v in n.args.iter().chain(&n.props) {
             for c in &v.choices {
                 // Two nodes may allow the same value (`"basic"`): some line describes this one.
                 let described = text.lines().any(|l| {
                     l.trim_start_matches(['/', ' ']).starts_with(&format!("\"{}\" ", c.value))
-                        && l.ends_with(&c.description)
+                        && l.ends_with(c.description.as_str())
                 });
                 assert!(described, "{}: {}", n.name, c.value);
             }

@@ -15,6 +15,7 @@ use crate::pack::{Decision, PackSet};
 use crate::parse::{Explain, SyntaxError};
 use crate::policy::Policy;
 use crate::select::CodeSelection;
+use crate::strings::Text;
 use crate::vocab::{NodeDecl, Vocabulary};
 use crate::waiver::Today;
 
@@ -297,7 +298,7 @@ fn check_needs(file: Arc<SourceFile>, doc: &Document, packs: &PackSet, opts: &Ch
 }
 
 /// The node at `path` (names from the top level down), the first of each name.
-fn find_target<'a>(nodes: &'a [Node], path: &[String]) -> Option<&'a Node> {
+fn find_target<'a>(nodes: &'a [Node], path: &[Text]) -> Option<&'a Node> {
     let (first, rest) = path.split_first()?;
     let node = nodes.iter().find(|n| n.name.value == *first)?;
     if rest.is_empty() { Some(node) } else { find_target(node.children(), rest) }
@@ -331,7 +332,7 @@ fn apply_target(
     if verdict == Verdict::Viable {
         let mut d = Diagnostic::warning(crate::codes::ONLINE_VIABLE, decision.viable_message.clone());
         if !decision.viable_help.is_empty() {
-            d.help = Some(decision.viable_help.clone());
+            d.help = Some(decision.viable_help.to_string());
         }
         if let Some(span) = span {
             d.labels.push(Label::new(span, decision.viable_label.clone()));
@@ -359,17 +360,17 @@ fn finding<'a>(
         .collect();
     let help = p.helps.iter().find(|h| h.when.as_ref().is_none_or(|q| !q.select_in(index).is_empty()));
     Some(Diagnostic {
-        code: p.id.clone(),
+        code: p.id.to_string(),
         severity,
         message: eval::interpolate(&p.message, first),
         labels,
-        help: help.map(|h| h.text.clone()),
-        url: p.sources.iter().find_map(|s| s.url.clone()),
-        rules_out: p.rules_out.clone(),
+        help: help.map(|h| h.text.to_string()),
+        url: p.sources.iter().find_map(|s| s.url.as_ref().map(Text::to_string)),
+        rules_out: p.rules_out.as_ref().map(Text::to_string),
         is_finding: true,
         source: p.sources.first().map(|s| match &s.date {
             Some(d) => format!("{} ({d})", s.title),
-            None => s.title.clone(),
+            None => s.title.to_string(),
         }),
         waived: None,
         node_path: first.and_then(|ev| node_path(&doc.nodes, &vocab.nodes, ev.node)),
@@ -438,9 +439,9 @@ fn evidence_span(ev: &Evidence<'_>) -> Span {
 /// `"own-bridge"`) names its workload on those values alone.
 fn workloads(nodes: &[Node], decls: &[NodeDecl]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let add = |w: &String, out: &mut Vec<String>| {
-        if !out.contains(w) {
-            out.push(w.clone());
+    let add = |w: &str, out: &mut Vec<String>| {
+        if !out.iter().any(|o| o == w) {
+            out.push(w.to_owned());
         }
     };
     for n in nodes {

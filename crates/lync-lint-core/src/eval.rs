@@ -167,9 +167,10 @@ mod tests {
     use crate::doc::Document;
     use crate::kql::{Index, Query};
     use crate::policy::{Condition, Sel};
+    use crate::strings::Text;
 
     fn matching(text: &str, label: Option<&str>) -> Condition {
-        Condition::Match { query: sel(text), label: label.map(str::to_owned) }
+        Condition::Match { query: sel(text), label: label.map(Text::from) }
     }
 
     /// The first arguments of the evidence nodes of `cond`, when it holds.
@@ -181,7 +182,7 @@ mod tests {
     }
 
     fn sel(text: &str) -> Sel {
-        Sel { query: Query::parse(text).expect("valid KQL"), text: text.to_owned(), missing: None }
+        Sel { query: Query::parse(text).expect("valid KQL"), text: text.into(), missing: None }
     }
 
     fn count(min: Option<i128>, max: Option<i128>, distinct: Option<&str>) -> Condition {
@@ -189,7 +190,7 @@ mod tests {
             query: sel("top() > site[datacenter = #true]"),
             min,
             max,
-            distinct: distinct.map(str::to_owned),
+            distinct: distinct.map(Text::from),
             label: None,
         }
     }
@@ -276,7 +277,7 @@ mod tests {
             query: sel("top() > xmpp"),
             min: Some(2),
             max: Some(2),
-            distinct: Some("val(),region".to_owned()),
+            distinct: Some("val(),region".into()),
             label: None,
         };
         assert_eq!(counted(&cond, text), Some(2));

@@ -9,6 +9,7 @@
 //!
 //! ```text
 //! doc       spans and the document model
+//! strings   the strings of a pack (owned, or borrowed from a compiled pack)
 //! diag      diagnostics, severities, fixes as edits
 //! codes     the registry of the engine's own codes
 //! text      the line index (lines, columns, UTF-16)
@@ -49,6 +50,7 @@ pub mod read;
 pub mod schema;
 pub mod select;
 pub mod source;
+pub mod strings;
 pub mod text;
 pub mod vocab;
 pub mod waiver;

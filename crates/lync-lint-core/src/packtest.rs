@@ -262,7 +262,7 @@ pub fn run_selected(packs: &PackSet, opts: &RunOptions) -> Result<Outcome, Vec<F
     }
     let under_test: Vec<&Policy> = packs.policies.iter().filter(|p| opts.selects(packs.pack_of(p))).collect();
     let mut out = Outcome {
-        rules: under_test.iter().map(|p| p.id.clone()).collect(),
+        rules: under_test.iter().map(|p| p.id.to_string()).collect(),
         filtered: opts.filter.is_some(),
         ..Outcome::default()
     };
@@ -291,11 +291,11 @@ pub fn run_selected(packs: &PackSet, opts: &RunOptions) -> Result<Outcome, Vec<F
         if opts.matches(&format!("{} (example)", p.id)) {
             out.results.extend(run_example(p, packs, &opts.check));
         }
-        if !fired.contains(&p.id) {
-            out.never_fired.push(p.id.clone());
+        if !fired.contains(p.id.as_str()) {
+            out.never_fired.push(p.id.to_string());
         }
-        if !quiet.contains(&p.id) {
-            out.never_quiet.push(p.id.clone());
+        if !quiet.contains(p.id.as_str()) {
+            out.never_quiet.push(p.id.to_string());
         }
     }
     out.passed = out.results.iter().filter(|r| r.failures.is_empty()).count();

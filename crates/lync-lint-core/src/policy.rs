@@ -11,6 +11,7 @@ use crate::diag::{Severity, did_you_mean};
 use crate::doc::{Node, Span};
 use crate::kql::Query;
 use crate::read::{Reader, inner_span};
+use crate::strings::Text;
 use crate::vocab::Vocabulary;
 
 /// A condition of `when` (SPEC §3).
@@ -23,7 +24,7 @@ pub enum Condition {
         query: Sel,
         /// The `label=` text of this condition's evidence, used instead of the policy's
         /// `label`; `None` to use the policy's.
-        label: Option<String>,
+        label: Option<Text>,
     },
     /// `count "KQL"`: holds when the number of matched nodes (or of their distinct values) is
     /// between `min` and `max`; the counted nodes are the evidence, and the number is `{count}`.
@@ -37,10 +38,10 @@ pub enum Condition {
         /// `distinct="KEY,..."`: count the distinct tuples of these keys (property names, or
         /// `val()` for the first argument) instead of nodes; a node with none of the keys is
         /// not counted. `None` counts nodes.
-        distinct: Option<String>,
+        distinct: Option<Text>,
         /// The `label=` text of this condition's evidence, used instead of the policy's
         /// `label`; `None` to use the policy's.
-        label: Option<String>,
+        label: Option<Text>,
     },
     /// `all { ... }`: holds when every condition holds; the evidence of all of them.
     All(Vec<Condition>),
@@ -56,11 +57,11 @@ pub struct Sel {
     /// The parsed query.
     pub query: Query,
     /// The selector as written in the policy file.
-    pub text: String,
+    pub text: Text,
     /// Extension: `missing="PROP"` on `match`/`count` keeps only the selected nodes that lack
     /// property `PROP` (or, for `missing="val()"`, any argument). KQL itself cannot select
     /// by absence.
-    pub missing: Option<String>,
+    pub missing: Option<Text>,
 }
 
 impl Sel {
@@ -85,11 +86,11 @@ impl Sel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The title of the cited document.
-    pub title: String,
+    pub title: Text,
     /// Where to read it (`url=`); `None` when not given.
-    pub url: Option<String>,
+    pub url: Option<Text>,
     /// Its publication date (`date=`, `YYYY-MM-DD`); `None` when not given.
-    pub date: Option<String>,
+    pub date: Option<Text>,
 }
 
 /// A help text, used when its selector matches (or always, without one).
@@ -99,35 +100,35 @@ pub struct Help {
     /// `None` for a text that always applies.
     pub when: Option<Sel>,
     /// The help text.
-    pub text: String,
+    pub text: Text,
 }
 
 /// One policy: a rule with its documentation attached.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     /// The rule id, e.g. `federation/xmpp`: the code of its findings, unique across packs.
-    pub id: String,
+    pub id: Text,
     /// The id's span in the policy file.
     pub id_span: Span,
     /// The index of its policy file in [`PackSet::files`](crate::pack::PackSet::files).
     pub file: usize,
     /// A one-line title (`title`).
-    pub title: String,
+    pub title: Text,
     /// The severity of its findings before rule settings and the target adjust it
     /// (`severity`; `error` when not given).
     pub severity: Severity,
     /// The deployment target its findings rule out (`rules-out`, e.g. `online`); `None` when
     /// they rule nothing out.
-    pub rules_out: Option<String>,
+    pub rules_out: Option<Text>,
     /// Whether a waiver may suppress its finding (`waivable`; `true` when not given).
     pub waivable: bool,
     /// The condition under which the rule fires (`when`).
     pub when: Condition,
     /// The finding's message (`message`), with placeholders filled from the first evidence.
-    pub message: String,
+    pub message: Text,
     /// The text of each evidence label (`label`), unless the condition gives its own; `None`
     /// for labels without text.
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// The help texts (`help`), in order: the first that applies becomes the finding's help.
     pub helps: Vec<Help>,
     /// The cited sources (`source`), in order: the first is the finding's source, and the
@@ -135,7 +136,7 @@ pub struct Policy {
     pub sources: Vec<Source>,
     /// An environment file (`example`) that must make the rule fire, checked by the policy
     /// tests; `None` when not given.
-    pub example: Option<String>,
+    pub example: Option<Text>,
     /// The `example` field's span in the policy file.
     pub example_span: Option<Span>,
 }
@@ -181,15 +182,15 @@ impl Policy {
     /// A policy with an id and defaults, before its fields are decoded.
     fn new(id: String, id_span: Span, file: usize) -> Self {
         Self {
-            id,
+            id: id.into(),
             id_span,
             file,
-            title: String::new(),
+            title: Text::default(),
             severity: Severity::Error,
             rules_out: None,
             waivable: true,
             when: Condition::All(Vec::new()),
-            message: String::new(),
+            message: Text::default(),
             label: None,
             helps: Vec::new(),
             sources: Vec::new(),
@@ -276,7 +277,7 @@ fn field(src: &str, f: &Node, p: &mut Policy, vocab: &Vocabulary, r: &mut Reader
             r.allow_props(f, &["when"]);
             let cond = f.prop("when").and_then(|e| when::query(src, e, vocab, r));
             if let Some((text, _)) = r.string_arg(f, "a help text") {
-                p.helps.push(Help { when: cond, text });
+                p.helps.push(Help { when: cond, text: text.into() });
             }
         }
         "source" => source(f, p, r),
@@ -286,26 +287,26 @@ fn field(src: &str, f: &Node, p: &mut Policy, vocab: &Vocabulary, r: &mut Reader
 
 fn source(f: &Node, p: &mut Policy, r: &mut Reader) {
     r.allow_props(f, &["url", "date"]);
-    let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`"));
-    let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`"));
+    let url = f.prop("url").and_then(|e| r.expect_string(e, "`url`")).map(Text::from);
+    let date = f.prop("date").and_then(|e| r.expect_string(e, "`date`")).map(Text::from);
     if let (Some(d), Some(e)) = (&date, f.prop("date"))
         && !crate::vocab::is_date(d)
     {
         r.error("type", "`date` must be `YYYY-MM-DD`", e.value_span(), "not a date");
     }
     if let Some((title, _)) = r.string_arg(f, "a source title") {
-        p.sources.push(Source { title, url, date });
+        p.sources.push(Source { title: title.into(), url, date });
     }
 }
 
 /// A field holding one string: title, message, label, example.
-fn text_field(f: &Node, r: &mut Reader) -> Option<String> {
+fn text_field(f: &Node, r: &mut Reader) -> Option<Text> {
     r.allow_props(f, &[]);
-    r.string_arg(f, "a string").map(|(s, _)| s)
+    r.string_arg(f, "a string").map(|(s, _)| s.into())
 }
 
 /// `rules-out`: one of the deployment targets the vocabulary declares, when it declares them.
-fn rules_out(f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<String> {
+fn rules_out(f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<Text> {
     r.allow_props(f, &[]);
     let (value, span) = r.string_arg(f, "a deployment target")?;
     let choices: Vec<&str> = vocab
@@ -321,7 +322,7 @@ fn rules_out(f: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<String> {
         );
         r.error_help("rules-out", format!("unknown deployment target `{value}`"), span, "not a target", Some(help));
     }
-    Some(value)
+    Some(value.into())
 }
 
 /// Checks the `{...}` placeholders of a message or label (the entry's string is `text`).

@@ -169,7 +169,7 @@ fn unknown_node(
         parent.map(|p| format!("`{}` takes no children", p.name))
     } else if let Some(s) = guess {
         Some(format!("did you mean `{s}`?"))
-    } else if let Some((path, _)) = vocab.all().into_iter().find(|(_, d)| d.name == name) {
+    } else if let Some((path, _)) = vocab.all().into_iter().find(|(_, d)| d.name == *name) {
         Some(if path.is_empty() {
             format!("`{name}` belongs at the top level")
         } else {

@@ -13,6 +13,7 @@ pub use decode::load;
 use std::sync::LazyLock;
 
 use crate::doc::Span;
+use crate::strings::Text;
 
 /// The engine's own vocabulary, known in every file whatever the packs: the `waiver` node
 /// (`vocab/engine.kdl`).
@@ -128,23 +129,23 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Choice {
     /// The value, e.g. `on-premises`.
-    pub value: String,
+    pub value: Text,
     /// What it means, for hover, `init` and the documentation.
-    pub description: String,
+    pub description: Text,
     /// The Lync Online workload that serves the need when it takes this value (the summary
     /// lists it), as [`NodeDecl::workload`] does for a whole node.
-    pub workload: Option<String>,
+    pub workload: Option<Text>,
 }
 
 /// A declared argument or property.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValueDecl {
     /// The argument's or property's name.
-    pub name: String,
+    pub name: Text,
     /// Its type.
     pub ty: ValueType,
     /// What it means.
-    pub description: String,
+    pub description: Text,
     /// Arguments: required unless optional. Properties: optional unless required.
     pub required: bool,
     /// Arguments only: one or more (zero or more when not required).
@@ -163,14 +164,14 @@ pub struct ValueDecl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeDecl {
     /// The node's name.
-    pub name: String,
+    pub name: Text,
     /// What it means.
-    pub description: String,
+    pub description: Text,
     /// Whether it may appear several times in one parent.
     pub repeat: bool,
     /// The Lync Online workload (or, generally, the service) that serves this need, whatever
     /// its value; a need served only for some values declares it on those values instead.
-    pub workload: Option<String>,
+    pub workload: Option<Text>,
     /// Its positional arguments, in order.
     pub args: Vec<ValueDecl>,
     /// Its properties.
@@ -255,8 +256,8 @@ impl Vocabulary {
         let mut names: Vec<String> = Vec::new();
         for (_, n) in self.all() {
             for p in &n.props {
-                if !names.contains(&p.name) {
-                    names.push(p.name.clone());
+                if !names.iter().any(|n| *n == p.name) {
+                    names.push(p.name.to_string());
                 }
             }
         }

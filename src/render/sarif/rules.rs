@@ -114,7 +114,7 @@ fn policy_rule(p: &Policy, decision: Option<&Decision>) -> Rule {
     let full = match (p.rules_out.as_deref(), decision) {
         (Some(out), Some(d)) if out == d.option => format!("{} (a finding rules {} out)", p.title, d.option_name),
         (Some(other), _) => format!("{} (a finding rules out `{other}`)", p.title),
-        (None, _) => p.title.clone(),
+        (None, _) => p.title.to_string(),
     };
     let mut tags = vec!["lync-lint".to_owned()];
     if let Some((category, _)) = p.id.split_once('/') {
@@ -124,12 +124,12 @@ fn policy_rule(p: &Policy, decision: Option<&Decision>) -> Rule {
         tags.push(format!("rules-out-{r}"));
     }
     Rule {
-        id: p.id.clone(),
+        id: p.id.to_string(),
         name: pascal_case(&p.id),
-        short_description: text(&p.title),
+        short_description: text(p.title.as_str()),
         full_description: text(full),
         help: policy_help(p),
-        help_uri: p.sources.iter().find_map(|s| s.url.clone()),
+        help_uri: p.sources.iter().find_map(|s| s.url.as_ref().map(ToString::to_string)),
         default_configuration: Configuration { level: level(p.severity) },
         properties: Properties { tags },
     }

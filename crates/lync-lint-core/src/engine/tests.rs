@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::*;
 use crate::diag::SourceFile;
 use crate::pack::PackSource;
+use crate::strings::Text;
 
 const PACK: &str = r#"pack "t" {
     version "1.0.0"
@@ -497,7 +498,7 @@ fn the_viable_warning_has_no_help_when_the_decision_gives_none() {
         target: vec!["deployment".into(), "target".into()],
         viable_message: "msg".into(),
         viable_label: "lbl".into(),
-        viable_help: String::new(),
+        viable_help: Text::default(),
     };
     let mut diags = Vec::new();
     apply_target(&mut diags, &decision, Some("other"), None, Verdict::Viable);
@@ -511,7 +512,7 @@ fn the_viable_warning_has_no_help_when_the_decision_gives_none() {
 fn the_target_node_is_found_by_its_path_the_first_of_each_name() {
     let d = crate::parse::parse("a 1\na 2 {\n    b 3\n}\nc {\n    d 4\n    d 5 {\n        e 6\n    }\n}\n")
         .expect("parses");
-    let path = |p: &[&str]| p.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let path = |p: &[&str]| p.iter().map(|&s| Text::from(s)).collect::<Vec<_>>();
     let arg = |n: Option<&Node>| n.and_then(|n| n.arg(0)).map(|e| e.value.to_string());
     assert_eq!(arg(find_target(&d.nodes, &path(&["a"]))), Some("1".into()));
     assert_eq!(arg(find_target(&d.nodes, &path(&["c", "d"]))), Some("4".into()));

@@ -21,6 +21,7 @@ mod test_select;
 use std::fmt;
 
 use crate::doc::{Document, Node, Span, Value};
+use crate::strings::Text;
 
 /// A parsed KQL query.
 ///
@@ -102,7 +103,7 @@ impl Query {
         let mut out = Vec::new();
         for m in self.matchers() {
             if let Some(name) = &m.name {
-                out.push((name.value.clone(), name.span));
+                out.push((name.value.to_string(), name.span));
             }
             for a in &m.accessors {
                 if let AccessorMatcher::Compare {
@@ -129,7 +130,7 @@ impl Query {
                 if let AccessorMatcher::Exists(Accessor::Prop(p))
                 | AccessorMatcher::Compare { accessor: Accessor::Prop(p), .. } = a
                 {
-                    out.push((p.value.clone(), p.span));
+                    out.push((p.value.to_string(), p.span));
                 }
             }
         }
@@ -195,7 +196,7 @@ struct Matchers {
 /// A string from the query with its span.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Name {
-    value: String,
+    value: Text,
     span: Span,
 }
 

@@ -3,7 +3,9 @@
 //! deserialization instead of parsing and decoding every file.
 //!
 //! The files' texts are not in the serialized form, only their names: the caller keeps the
-//! texts (the binary has them embedded) and hands them back to [`decode`].
+//! texts (the binary has them embedded) and hands them back to [`decode`]. Nor are the
+//! set's strings: they go to a string table ([`crate::strings`]) that the caller embeds
+//! beside the serialized form, so that loading borrows them instead of copying each.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -27,10 +29,18 @@ struct Compiled {
     test_packs: Vec<usize>,
 }
 
-/// The serialized form of a set; `None` for a set whose vocabulary did not parse (there is
+/// A set, compiled: its serialized form, and the table of its strings.
+pub struct Encoded {
+    /// The serialized set, each string a range of `strings`.
+    pub bytes: Vec<u8>,
+    /// Every string of the set, each once.
+    pub strings: String,
+}
+
+/// The compiled form of a set; `None` for a set whose vocabulary did not parse (there is
 /// nothing sound to compile).
 #[must_use]
-pub fn encode(set: PackSet) -> Option<Vec<u8>> {
+pub fn encode(set: PackSet) -> Option<Encoded> {
     if set.vocab_broken {
         return None;
     }
@@ -44,14 +54,16 @@ pub fn encode(set: PackSet) -> Option<Vec<u8>> {
         file_packs: set.file_packs,
         test_packs: set.test_packs,
     };
-    postcard::to_stdvec(&compiled).ok()
+    let (bytes, strings) = crate::strings::writing(|| postcard::to_stdvec(&compiled));
+    Some(Encoded { bytes: bytes.ok()?, strings })
 }
 
-/// The set [`encode`] serialized, each file's text looked up by its name with `text_of`;
-/// `None` when the bytes do not decode or a file's text is missing.
+/// The set [`encode`] compiled into `bytes` and `strings` (whose strings it borrows), each
+/// file's text looked up by its name with `text_of`; `None` when the bytes do not decode
+/// (or name a string outside the table) or a file's text is missing.
 #[must_use]
-pub fn decode(bytes: &[u8], text_of: impl Fn(&str) -> Option<&'static str>) -> Option<PackSet> {
-    let c: Compiled = postcard::from_bytes(bytes).ok()?;
+pub fn decode(bytes: &[u8], strings: &'static str, text_of: impl Fn(&str) -> Option<&'static str>) -> Option<PackSet> {
+    let c: Compiled = crate::strings::reading(strings, || postcard::from_bytes(bytes)).ok()?;
     let source = |name: String| {
         let text = text_of(&name)?;
         Some(SourceFile::with_text(name, Cow::Borrowed(text)))

@@ -14,30 +14,31 @@
 
 use crate::doc::{Node, Span};
 use crate::read::Reader;
+use crate::strings::Text;
 
 /// A pack's decision.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Decision {
     /// The value of `rules-out` that rules the option out (`online`); also the target choice
     /// that takes the option.
-    pub option: String,
+    pub option: Text,
     /// The option as people name it (`Lync Online`).
-    pub option_name: String,
+    pub option_name: Text,
     /// What serves the needs that rule the option out (`Lync Server 2013`).
-    pub alternative_name: String,
+    pub alternative_name: Text,
     /// The verdict when an unwaived error finding rules the option out.
-    pub ruled_out: String,
+    pub ruled_out: Text,
     /// The verdict otherwise.
-    pub viable: String,
+    pub viable: Text,
     /// The path of the node whose first argument is a file's chosen target (empty: files
     /// declare no target).
-    pub target: Vec<String>,
+    pub target: Vec<Text>,
     /// The warning when the option is viable but another target is chosen.
-    pub viable_message: String,
+    pub viable_message: Text,
     /// Its label, on the target node.
-    pub viable_label: String,
+    pub viable_label: Text,
     /// Its help.
-    pub viable_help: String,
+    pub viable_help: Text,
 }
 
 const FIELDS: &[&str] = &["option", "alternative", "verdicts", "target", "viable-warning"];
@@ -48,15 +49,15 @@ pub(super) fn decode(node: &Node, r: &mut Reader) -> Option<Decision> {
     let mut seen: Vec<(&str, Span)> = Vec::new();
     let mut option: Option<String> = None;
     let mut d = Decision {
-        option: String::new(),
-        option_name: String::new(),
-        alternative_name: String::new(),
-        ruled_out: String::new(),
-        viable: String::new(),
+        option: Text::default(),
+        option_name: Text::default(),
+        alternative_name: Text::default(),
+        ruled_out: Text::default(),
+        viable: Text::default(),
         target: Vec::new(),
-        viable_message: String::new(),
-        viable_label: String::new(),
-        viable_help: String::new(),
+        viable_message: Text::default(),
+        viable_label: Text::default(),
+        viable_help: Text::default(),
     };
     for f in node.children() {
         let key = f.name.value.as_str();
@@ -69,7 +70,7 @@ pub(super) fn decode(node: &Node, r: &mut Reader) -> Option<Decision> {
             continue;
         }
         seen.push((key, f.name.span));
-        let prop = |name: &str| f.prop(name).and_then(|e| e.value.as_str()).map(str::to_owned);
+        let prop = |name: &str| f.prop(name).and_then(|e| e.value.as_str()).map(Text::from);
         match key {
             "option" => {
                 r.allow_props(f, &["name"]);
@@ -87,7 +88,7 @@ pub(super) fn decode(node: &Node, r: &mut Reader) -> Option<Decision> {
             }
             "target" => {
                 r.allow_props(f, &[]);
-                d.target = f.args().filter_map(|e| r.expect_string(e, "a node name")).collect();
+                d.target = f.args().filter_map(|e| r.expect_string(e, "a node name")).map(Text::from).collect();
             }
             _ => {
                 r.allow_props(f, &["message", "label", "help"]);
@@ -101,7 +102,7 @@ pub(super) fn decode(node: &Node, r: &mut Reader) -> Option<Decision> {
         r.error("missing-field", "the decision names no `option`", node.name.span, "add `option \"VALUE\"`");
         return None;
     };
-    let or = |s: String, default: String| if s.is_empty() { default } else { s };
+    let or = |s: Text, default: String| if s.is_empty() { default.into() } else { s };
     d.option_name = or(std::mem::take(&mut d.option_name), format!("`{option}`"));
     d.alternative_name = or(std::mem::take(&mut d.alternative_name), format!("what `{option}` is not"));
     d.ruled_out = or(std::mem::take(&mut d.ruled_out), format!("{option}-ruled-out"));
@@ -109,6 +110,6 @@ pub(super) fn decode(node: &Node, r: &mut Reader) -> Option<Decision> {
     d.viable_message =
         or(std::mem::take(&mut d.viable_message), format!("nothing in this environment rules {} out", d.option_name));
     d.viable_label = or(std::mem::take(&mut d.viable_label), "another choice is made here".to_owned());
-    d.option = option;
+    d.option = option.into();
     Some(d)
 }

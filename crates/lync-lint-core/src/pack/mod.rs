@@ -20,21 +20,22 @@ use crate::doc::{Document, Span};
 use crate::parse::Explain;
 use crate::policy::{self, Policy};
 use crate::read::Reader;
+use crate::strings::Text;
 use crate::vocab::{self, Vocabulary};
 
 /// A pack's identity from its `pack.kdl`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackInfo {
     /// The pack's name (`pack "NAME"`); empty when `pack.kdl` is missing or does not parse.
-    pub name: String,
+    pub name: Text,
     /// The pack's `version`, e.g. `2.0.0`; empty when not given.
-    pub version: String,
+    pub version: Text,
     /// The pack's `description`; empty when not given.
-    pub description: String,
+    pub description: Text,
     /// The date of the facts the pack encodes (`as-of`, `YYYY-MM-DD`); empty when not given.
-    pub as_of: String,
+    pub as_of: Text,
     /// Where it came from: `builtin` or the directory.
-    pub origin: String,
+    pub origin: Text,
     /// What the pack's verdict decides (`decision` in `pack.kdl`).
     pub decision: Option<Decision>,
 }
@@ -265,7 +266,7 @@ impl Loader {
         }
         self.drop_if_duplicate(pack);
         let mut info = info.unwrap_or_default();
-        info.origin.clone_from(&source.origin);
+        info.origin = source.origin.as_str().into();
         self.set.packs.push(info);
     }
 
@@ -369,9 +370,9 @@ fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> 
             r.error("type", "`as-of` must be a date `YYYY-MM-DD`", span, "not a date");
         }
         match key {
-            "version" => info.version = v,
-            "description" => info.description = v,
-            _ => info.as_of = v,
+            "version" => info.version = v.into(),
+            "description" => info.description = v.into(),
+            _ => info.as_of = v.into(),
         }
     }
     seen.iter().any(|(k, _)| *k == "version")
@@ -379,7 +380,7 @@ fn info_fields(node: &crate::doc::Node, info: &mut PackInfo, r: &mut Reader) -> 
 
 /// Decodes `pack.kdl`: the info, and the span of the pack's name.
 fn decode_info(doc: &Document, r: &mut Reader, origin: &str) -> (PackInfo, Option<Span>) {
-    let mut info = PackInfo { origin: origin.to_owned(), ..PackInfo::default() };
+    let mut info = PackInfo { origin: origin.into(), ..PackInfo::default() };
     let mut name_span = None;
     let mut first: Option<Span> = None;
     for node in &doc.nodes {
@@ -394,7 +395,7 @@ fn decode_info(doc: &Document, r: &mut Reader, origin: &str) -> (PackInfo, Optio
         first = Some(node.name.span);
         r.allow_props(node, &[]);
         if let Some((name, span)) = r.string_arg(node, "the pack's name") {
-            info.name = name;
+            info.name = name.into();
             name_span = Some(span);
         }
         if !info_fields(node, &mut info, r) {

@@ -5,6 +5,7 @@ use crate::diag::did_you_mean;
 use crate::doc::{Entry, Node};
 use crate::kql::Query;
 use crate::read::{Reader, inner_span};
+use crate::strings::Text;
 use crate::vocab::Vocabulary;
 
 use super::{Condition, Sel, check_template_entry};
@@ -65,7 +66,7 @@ fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<
             r.allow_props(n, &["label", "missing"]);
             let label = label(src, n, vocab, r);
             let query = selector_arg(src, n, vocab, r)?;
-            Some(Condition::Match { query, label })
+            Some(Condition::Match { query, label: label.map(Text::from) })
         }
         "count" => {
             r.allow_props(n, &["min", "max", "distinct", "label", "missing"]);
@@ -79,7 +80,7 @@ fn condition(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Option<
             }
             let distinct = n.prop("distinct").and_then(|e| distinct_ref(e, vocab, r));
             let query = selector_arg(src, n, vocab, r)?;
-            Some(Condition::Count { query, min, max, distinct, label })
+            Some(Condition::Count { query, min, max, distinct: distinct.map(Text::from), label: label.map(Text::from) })
         }
         "all" | "any" => {
             r.allow_props(n, &[]);
@@ -159,7 +160,7 @@ fn selector_arg(src: &str, n: &Node, vocab: &Vocabulary, r: &mut Reader) -> Opti
     let e = r.single_arg(n, "a selector")?;
     let missing = n.prop("missing").and_then(|m| prop_ref(m, "missing", vocab, r));
     let mut sel = query(src, e, vocab, r)?;
-    sel.missing = missing;
+    sel.missing = missing.map(Text::from);
     Some(sel)
 }
 
@@ -170,9 +171,8 @@ pub(super) fn query(src: &str, e: &Entry, vocab: &Vocabulary, r: &mut Reader) ->
         Ok(q) => {
             for (name, span) in q.node_names() {
                 if !vocab.knows_node(&name) {
-                    let names: Vec<String> = vocab.all().iter().map(|(_, d)| d.name.clone()).collect();
-                    let help =
-                        did_you_mean(&name, names.iter().map(String::as_str)).map(|s| format!("did you mean `{s}`?"));
+                    let names: Vec<&str> = vocab.all().iter().map(|(_, d)| d.name.as_str()).collect();
+                    let help = did_you_mean(&name, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
                     r.error_help(
                         "unknown-node",
                         format!("the vocabulary has no node `{name}`"),
@@ -196,7 +196,7 @@ pub(super) fn query(src: &str, e: &Entry, vocab: &Vocabulary, r: &mut Reader) ->
                     );
                 }
             }
-            Some(Sel { query: q, text, missing: None })
+            Some(Sel { query: q, text: text.into(), missing: None })
         }
         Err(err) => {
             r.error_help(

@@ -7,6 +7,7 @@
 use crate::diag::did_you_mean;
 use crate::doc::{Document, Node, Span};
 use crate::read::Reader;
+use crate::strings::Text;
 
 use super::{Choice, NodeDecl, Role, ValueDecl, ValueType, Vocabulary};
 
@@ -31,7 +32,7 @@ pub fn load(doc: &Document, r: &mut Reader) -> Vocabulary {
 /// Sibling `node` declarations, each name declared once.
 fn node_decls<'a>(siblings: impl Iterator<Item = &'a Node>, r: &mut Reader) -> Vec<NodeDecl> {
     let mut out: Vec<NodeDecl> = Vec::new();
-    let mut names: Vec<(String, Span)> = Vec::new();
+    let mut names: Vec<(Text, Span)> = Vec::new();
     for child in siblings {
         let Some((decl, span)) = node_decl(child, r) else { continue };
         if let Some((_, first)) = names.iter().find(|(n, _)| *n == decl.name) {
@@ -59,17 +60,17 @@ fn node_decl(node: &Node, r: &mut Reader) -> Option<(NodeDecl, Span)> {
     r.allow_props(node, &["repeat", "workload"]);
     let (name, name_span) = r.string_arg(node, "a node name")?;
     let mut decl = NodeDecl {
-        name,
-        description: String::new(),
+        name: name.into(),
+        description: Text::default(),
         repeat: node.prop("repeat").and_then(|e| r.expect_bool(e, "`repeat`")).unwrap_or(false),
-        workload: node.prop("workload").and_then(|e| r.expect_string(e, "`workload`")),
+        workload: node.prop("workload").and_then(|e| r.expect_string(e, "`workload`")).map(Text::from),
         args: Vec::new(),
         props: Vec::new(),
         children: Vec::new(),
         span: node.span,
     };
     let mut description: Option<Span> = None;
-    let mut values: Vec<(String, Span)> = Vec::new();
+    let mut values: Vec<(Text, Span)> = Vec::new();
     for child in node.children() {
         match child.name.value.as_str() {
             "description" => {
@@ -80,7 +81,7 @@ fn node_decl(node: &Node, r: &mut Reader) -> Option<(NodeDecl, Span)> {
                 description = Some(child.name.span);
                 r.allow_props(child, &[]);
                 if let Some((d, _)) = r.string_arg(child, "a description") {
-                    decl.description = d;
+                    decl.description = d.into();
                 }
             }
             "arg" | "prop" => add_value(child, &mut decl, &mut values, r),
@@ -101,7 +102,7 @@ fn node_decl(node: &Node, r: &mut Reader) -> Option<(NodeDecl, Span)> {
 }
 
 /// Decodes an `arg` or `prop` declaration into `decl`, once per name.
-fn add_value(child: &Node, decl: &mut NodeDecl, values: &mut Vec<(String, Span)>, r: &mut Reader) {
+fn add_value(child: &Node, decl: &mut NodeDecl, values: &mut Vec<(Text, Span)>, r: &mut Reader) {
     let is_arg = child.name.value == "arg";
     let Some((v, span)) = value_decl(child, r, is_arg) else { return };
     if let Some((_, first)) = values.iter().find(|(n, _)| *n == v.name) {
@@ -187,11 +188,15 @@ fn value_decl(node: &Node, r: &mut Reader, is_arg: bool) -> Option<(ValueDecl, S
     });
     let decl = ValueDecl {
         role,
-        description: node.prop("description").and_then(|e| r.expect_string(e, "`description`")).unwrap_or_default(),
+        description: node
+            .prop("description")
+            .and_then(|e| r.expect_string(e, "`description`"))
+            .unwrap_or_default()
+            .into(),
         min,
         max,
         choices: choices(node, &name, ty, r),
-        name,
+        name: name.into(),
         ty,
         required,
         repeat,
@@ -224,7 +229,10 @@ fn choices(node: &Node, name: &str, ty: ValueType, r: &mut Reader) -> Vec<Choice
                 duplicate(r, &format!("value `\"{value}\"`"), span, *first);
                 continue;
             }
-            out.push((Choice { value, description, workload }, span));
+            out.push((
+                Choice { value: value.into(), description: description.into(), workload: workload.map(Text::from) },
+                span,
+            ));
         }
     }
     out.into_iter().map(|(c, _)| c).collect()

@@ -76,7 +76,7 @@ impl Writer<'_> {
         let repeat = if n.repeat { " (may repeat)" } else { "" };
         let _ = writeln!(self.out, "{pad}// {}{repeat}", n.description);
         self.values(n, &pad);
-        self.path.push(n.name.clone());
+        self.path.push(n.name.to_string());
         let (dash, entries) = match self.live() {
             Live::No => ("/-", sample_entries(n)),
             Live::Ancestor => ("", String::new()),
@@ -101,7 +101,7 @@ impl Writer<'_> {
             return;
         }
         let named =
-            n.args.iter().map(|a| (a.name.clone(), a)).chain(n.props.iter().map(|p| (format!("{}=", p.name), p)));
+            n.args.iter().map(|a| (a.name.to_string(), a)).chain(n.props.iter().map(|p| (format!("{}=", p.name), p)));
         for (name, v) in named {
             let kind = if v.choices.is_empty() { v.ty.as_str() } else { "one of" };
             let mut notes = vec![kind.to_owned()];
