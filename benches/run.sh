@@ -16,9 +16,10 @@
 #   FORMAT_SIZES="10000"        corpus sizes for the per-format table (add 100000 to measure
 #                               growth; the 100,000-file corpus is about 150 MB of KDL and
 #                               400 MB of JSON for cfn-guard)
-#   STATIC=1                    also build a statically linked binary (x86_64 Linux, glibc's
-#                               crt-static; needs --target, see benches/README.md) and time
-#                               one file and 10,000 files with it
+#   WHEEL=0                     skip the wheel's binary: on Linux the script also builds the
+#                               binary as the Python wheel ships it (pyproject.toml's rustc-args:
+#                               the C library linked statically) and times one file and
+#                               `--format json` with it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,9 +51,14 @@ if [[ "${1:-}" != "--measure" ]]; then
             python3 "$PEERS/gen.py" -n "$n" --out "$OUT/json-$n" --formats json >/dev/null
         fi
     done
-    if [[ -n "${STATIC:-}" ]]; then
-        RUSTFLAGS="-C target-feature=+crt-static" CARGO_TARGET_DIR=target/static \
-            locked cargo build --release --locked --target x86_64-unknown-linux-gnu
+    # The wheel's binary: maturin builds the binary crate with `cargo rustc` and the
+    # rustc-args of pyproject.toml; the same command here, into its own target directory.
+    rm -f "$OUT/lync-lint-wheel"
+    if [[ "${WHEEL:-1}" != 0 && "$(uname -s)" == Linux ]] &&
+        mapfile -t WHEEL_ARGS < <(python3 -c 'import sys, tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["maturin"]["rustc-args"]))' 2>/dev/null) &&
+        ((${#WHEEL_ARGS[@]} > 0)); then
+        CARGO_TARGET_DIR=target/wheel-bin locked cargo rustc --release --locked --bin lync-lint -- "${WHEEL_ARGS[@]}"
+        cp target/wheel-bin/release/lync-lint "$OUT/lync-lint-wheel"
     fi
     export BENCH_BIN
     locked "$0" --measure
@@ -62,7 +68,7 @@ fi
 [[ -x "$TIME" ]] || { echo "needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
 LYNC=$OUT/lync-lint
 STATIC_BIN=""
-[[ -n "${STATIC:-}" ]] && STATIC_BIN=target/static/x86_64-unknown-linux-gnu/release/lync-lint
+[[ -x "$OUT/lync-lint-wheel" ]] && STATIC_BIN=$OUT/lync-lint-wheel
 GUARD=$(command -v cfn-guard || true)
 RESULTS="$OUT/results.md"
 : >"$RESULTS"
@@ -168,7 +174,7 @@ for n in $SIZES; do
         if [[ -n "$STATIC_BIN" ]]; then
             startup_pair "$STATIC_BIN" check --no-config --color never "$one" -- \
                 "$GUARD" validate -d "$jone" -r "$PEERS/lync.guard" -z -o json -S none
-            [[ -n "$SA" ]] && STARTUP="$STARTUP Statically linked build, same way: \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
+            [[ -n "$SA" ]] && STARTUP="$STARTUP The wheel's binary (statically linked), same way: \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
         fi
         if [[ -n "$PREV" ]]; then
             startup_pair "$LYNC" check --no-config --color never "$one" -- "$PREV" check --no-config --color never "$one"
@@ -218,11 +224,11 @@ for n in $FORMAT_SIZES; do
         [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$t")
         say "| $n | $f | $(ms "$t") | $(rate "$n" "$t") | $((r / 1024)) MB | $prev | $prss | $g | $gr |"
     done
-    if [[ -n "$STATIC_BIN" && "$n" == 10000 ]]; then
+    if [[ -n "$STATIC_BIN" ]]; then
         best_of "$runs" "$STATIC_BIN" check --no-config --color never --format json "$dir"
         g="" gr=""
         [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$BEST")
-        say "| $n | json (statically linked build) | $(ms "$BEST") | $(rate "$n" "$BEST") | $((RSS / 1024)) MB | | | $g | $gr |"
+        say "| $n | json (the wheel's binary) | $(ms "$BEST") | $(rate "$n" "$BEST") | $((RSS / 1024)) MB | | | $g | $gr |"
     fi
 done
 say ""
