@@ -213,7 +213,7 @@ fn the_compiled_builtin_pack_equals_the_decoded_one() {
     let texts = |set: &PackSet| {
         let policies = set.policies.iter().flat_map(|p| [&p.id, &p.title, &p.message]);
         let nodes = set.vocab.nodes.iter().flat_map(|n| [&n.name, &n.description]);
-        policies.chain(nodes).map(|t| t.is_borrowed()).collect::<Vec<_>>()
+        policies.chain(nodes).map(lync_lint_core::strings::Text::is_borrowed).collect::<Vec<_>>()
     };
     assert!(texts(&loaded).iter().all(|&b| b), "the compiled pack's strings are borrowed");
     assert!(texts(&decoded).iter().all(|&b| !b), "a pack decoded from its files owns its strings");

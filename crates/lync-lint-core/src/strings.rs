@@ -7,7 +7,7 @@
 //! to that form while a compiled pack is written or read; everywhere else (JSON, for one) a
 //! [`Text`] serializes as the plain string it is.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
@@ -44,12 +44,6 @@ impl Deref for Text {
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for Text {
-    fn borrow(&self) -> &str {
         &self.0
     }
 }
@@ -121,12 +115,6 @@ impl PartialEq<Text> for String {
     }
 }
 
-impl PartialEq<Text> for str {
-    fn eq(&self, other: &Text) -> bool {
-        *self == *other.0
-    }
-}
-
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
         **self == *other.0
@@ -181,7 +169,8 @@ fn reading_table() -> Option<&'static str> {
 }
 
 /// `s`'s range in the table a thread is writing, added to it when it is not there yet;
-/// `None` when the thread writes no table, or the table would pass 4 GiB.
+/// `None` when the thread writes no table, or the table has passed 4 GiB (the string is then
+/// written whole, and reading the compiled pack fails: it is decoded from its files).
 fn range_in_table(s: &str) -> Option<(u32, u32)> {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
@@ -191,7 +180,6 @@ fn range_in_table(s: &str) -> Option<(u32, u32)> {
             return Some((start, len));
         }
         let start = u32::try_from(text.len()).ok()?;
-        u32::try_from(text.len() + s.len()).ok()?;
         text.push_str(s);
         at.insert(s.to_owned(), start);
         Some((start, len))
@@ -247,6 +235,24 @@ mod tests {
         assert_eq!(back, two);
         assert!(matches!(back.a.0, Cow::Borrowed(_)), "read from the table, not copied");
         assert!(back.b.iter().all(|t| matches!(t.0, Cow::Borrowed(_))));
+    }
+
+    #[test]
+    fn a_text_compares_with_strings_as_its_string() {
+        let t = Text::from("voice");
+        assert!(t == *"voice" && t != *"voic");
+        assert!(t == "voice" && t != "voices");
+        let (voice, other) = (String::from("voice"), String::from("Voice"));
+        assert!(t == voice && t != other);
+        assert!(voice == t && other != t);
+        assert!("voice" == t && "chat" != t);
+        let (voice, chat) = (compact_str::CompactString::from("voice"), compact_str::CompactString::from("chat"));
+        assert!(t == voice && t != chat);
+        assert_eq!(String::from(t.clone()), "voice");
+        assert_eq!(AsRef::<str>::as_ref(&t), "voice");
+        assert_eq!(t.as_str(), "voice");
+        assert_eq!(Text::from(compact_str::CompactString::from("x")), Text::from("x".to_owned()));
+        assert!(!t.is_borrowed());
     }
 
     #[test]

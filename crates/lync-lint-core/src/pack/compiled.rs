@@ -79,3 +79,38 @@ pub fn decode(bytes: &[u8], strings: &'static str, text_of: impl Fn(&str) -> Opt
         vocab_broken: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leak(s: String) -> &'static str {
+        Box::leak(s.into_boxed_str())
+    }
+
+    #[test]
+    fn a_set_compiles_and_decodes_to_itself_borrowing_its_strings() {
+        let set = crate::engine::tests::packs();
+        let texts: Vec<(String, &'static str)> =
+            set.files.iter().chain(&set.tests).map(|f| (f.name.clone(), leak(f.text.to_string()))).collect();
+        let text_of = |name: &str| texts.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
+        let want = format!("{set:#?}");
+        let Encoded { bytes, strings } = encode(set).expect("compiles");
+        let strings = leak(strings);
+        let back = decode(&bytes, strings, text_of).expect("decodes");
+        assert_eq!(format!("{back:#?}"), want);
+        assert!(!back.policies.is_empty());
+        assert!(back.policies.iter().all(|p| p.id.is_borrowed() && p.title.is_borrowed() && p.message.is_borrowed()));
+        // Another table, or a file whose text is missing: no set, and no panic.
+        assert!(decode(&bytes, "", text_of).is_none());
+        assert!(decode(&bytes, strings, |_| None).is_none());
+        assert!(decode(&bytes[..bytes.len() / 2], strings, text_of).is_none());
+    }
+
+    #[test]
+    fn a_set_whose_vocabulary_did_not_parse_does_not_compile() {
+        let mut set = crate::engine::tests::packs();
+        set.vocab_broken = true;
+        assert!(encode(set).is_none());
+    }
+}
