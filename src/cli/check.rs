@@ -187,7 +187,7 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         }
     }
     run.applied.fixed.sort();
-    let end = End { applied: baseline.is_some().then_some(&run.applied) };
+    let end = End { applied: baseline.is_some().then_some(&run.applied), files: run.files, counts: run.counts };
     for o in &mut outputs {
         let written = match &mut o.to {
             Target::Stdout => o.writer.finish(&mut out, &end),
@@ -305,6 +305,8 @@ impl Drop for ReportFile {
 /// written at the end (baseline entries), never the reports.
 #[derive(Default)]
 struct Run {
+    /// The files reported so far, and the totals of their findings.
+    files: usize,
     counts: Counts,
     applied: Applied,
     record: bool,
@@ -500,6 +502,7 @@ fn check_chunk(
                     run.recorded.extend(applied.hidden.iter().cloned());
                 }
                 run.applied.add(applied);
+                run.files += 1;
                 run.counts.add(Counts::of_diagnostics(&report.diagnostics));
                 if run.statistics {
                     run.tally.add(&report);

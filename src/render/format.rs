@@ -81,7 +81,7 @@ pub fn render(
     style: Style,
 ) -> String {
     let mut w = writer(format, packs, quiet, style);
-    super::stream::render_all(w.as_mut(), reports, &End { applied })
+    super::stream::render_all(w.as_mut(), reports, &End { applied, ..End::default() })
 }
 
 #[cfg(test)]

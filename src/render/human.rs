@@ -417,8 +417,6 @@ pub struct LinesWriter<'a> {
     /// `None`: no summary (`--quiet`); `Some(true)`: with the baseline's lines.
     summary: Option<bool>,
     summaries: Spill,
-    files: usize,
-    counts: Counts,
 }
 
 impl<'a> LinesWriter<'a> {
@@ -430,7 +428,7 @@ impl<'a> LinesWriter<'a> {
         style: Style,
         summary: Option<bool>,
     ) -> Self {
-        Self { decision, lines, style, summary, summaries: Spill::default(), files: 0, counts: Counts::default() }
+        Self { decision, lines, style, summary, summaries: Spill::default() }
     }
 }
 
@@ -451,15 +449,12 @@ impl super::stream::Writer for LinesWriter<'_> {
             .and_then(|(len, rest)| rest.split_at_checked(len.parse().ok()?))
             .unwrap_or((&part, ""));
         out.write_all(lines.as_bytes())?;
-        self.summaries.push(summary)?;
-        self.files += 1;
-        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
-        Ok(())
+        self.summaries.push(summary)
     }
 
     fn finish(&mut self, out: &mut dyn std::io::Write, end: &End<'_>) -> std::io::Result<()> {
         let Some(with_baseline) = self.summary else { return Ok(()) };
-        out.write_all(summary_header(self.files, self.counts, self.style.color).as_bytes())?;
+        out.write_all(summary_header(end.files, end.counts, self.style.color).as_bytes())?;
         self.summaries.copy_to(out)?;
         if let (true, Some(a)) = (with_baseline, end.applied) {
             out.write_all(baseline_summary(a).as_bytes())?;

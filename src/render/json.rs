@@ -52,7 +52,7 @@ use super::stream::{End, pretty_at, pretty_item};
 
 use lync_lint_core::diag::Diagnostic;
 use lync_lint_core::diag::Waived;
-use lync_lint_core::engine::{Counts, FileReport, Verdict};
+use lync_lint_core::engine::{FileReport, Verdict};
 use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::text::{LineIndex, Range};
 
@@ -174,8 +174,8 @@ pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
 /// The bytes are those of the whole document pretty-printed at once.
 pub struct Writer<'a> {
     packs: &'a PackSet,
-    files: usize,
-    counts: Counts,
+    /// Whether a file has been written (the header with it).
+    started: bool,
     verdicts: [usize; 3],
 }
 
@@ -183,7 +183,7 @@ impl<'a> Writer<'a> {
     /// A writer for a run with `packs`.
     #[must_use]
     pub fn new(packs: &'a PackSet) -> Self {
-        Self { packs, files: 0, counts: Counts::default(), verdicts: [0; 3] }
+        Self { packs, started: false, verdicts: [0; 3] }
     }
 
     fn header(&self) -> String {
@@ -208,13 +208,12 @@ impl super::stream::Writer for Writer<'_> {
 
     fn file(&mut self, out: &mut dyn Write, r: &FileReport, part: Option<String>) -> io::Result<()> {
         let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
-        if self.files == 0 {
+        if !self.started {
             out.write_all(self.header().as_bytes())?;
         }
-        out.write_all(if self.files == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(if self.started { b",\n" } else { b"\n" })?;
         out.write_all(part.as_bytes())?;
-        self.files += 1;
-        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
+        self.started = true;
         match r.verdict {
             Some(Verdict::RuledOut) => self.verdicts[0] += 1,
             Some(Verdict::Viable) => self.verdicts[1] += 1,
@@ -223,20 +222,20 @@ impl super::stream::Writer for Writer<'_> {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write, _end: &End<'_>) -> io::Result<()> {
-        if self.files == 0 {
+    fn finish(&mut self, out: &mut dyn Write, end: &End<'_>) -> io::Result<()> {
+        if self.started {
+            out.write_all(b"\n  ]")?;
+        } else {
             out.write_all(self.header().as_bytes())?;
             out.write_all(b"]")?;
-        } else {
-            out.write_all(b"\n  ]")?;
         }
         let decision = self.packs.decision();
         let summary = Summary {
-            files: self.files,
-            errors: self.counts.errors,
-            warnings: self.counts.warnings,
-            advice: self.counts.advice,
-            waived: self.counts.waived,
+            files: end.files,
+            errors: end.counts.errors,
+            warnings: end.counts.warnings,
+            advice: end.counts.advice,
+            waived: end.counts.waived,
             verdicts: Verdicts {
                 names: decision.map(|d| (d.ruled_out.as_str(), d.viable.as_str())),
                 ruled_out: self.verdicts[0],

@@ -24,7 +24,7 @@
 use std::fmt::Write as _;
 
 use lync_lint_core::diag::Diagnostic;
-use lync_lint_core::engine::{Counts, FileReport, Verdict};
+use lync_lint_core::engine::{FileReport, Verdict};
 use lync_lint_core::pack::{Decision, PackSet};
 use lync_lint_core::text::LineIndex;
 
@@ -44,15 +44,13 @@ pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
 pub struct Writer<'a> {
     packs: &'a PackSet,
     sections: Spill,
-    files: usize,
-    counts: Counts,
 }
 
 impl<'a> Writer<'a> {
     /// A writer for a run with `packs`.
     #[must_use]
     pub fn new(packs: &'a PackSet) -> Self {
-        Self { packs, sections: Spill::default(), files: 0, counts: Counts::default() }
+        Self { packs, sections: Spill::default() }
     }
 }
 
@@ -64,20 +62,18 @@ impl super::stream::Writer for Writer<'_> {
     }
 
     fn file(&mut self, _out: &mut dyn std::io::Write, r: &FileReport, part: Option<String>) -> std::io::Result<()> {
-        self.files += 1;
-        self.counts.add(Counts::of_diagnostics(&r.diagnostics));
         let part = part.unwrap_or_else(|| self.part(r).unwrap_or_default());
         self.sections.push(&part)
     }
 
-    fn finish(&mut self, out: &mut dyn std::io::Write, _end: &End<'_>) -> std::io::Result<()> {
-        let c = self.counts;
+    fn finish(&mut self, out: &mut dyn std::io::Write, end: &End<'_>) -> std::io::Result<()> {
+        let c = end.counts;
         let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let mut head = String::from("## lync-lint\n\n");
         let _ = write!(
             head,
             "checked {}: {}, {}, {} advice",
-            plural(self.files, "file", "files"),
+            plural(end.files, "file", "files"),
             plural(c.errors, "error", "errors"),
             plural(c.warnings, "warning", "warnings"),
             c.advice,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lync_lint_core::baseline::Applied;
-use lync_lint_core::engine::FileReport;
+use lync_lint_core::engine::{Counts, FileReport};
 
 /// A format's writer. [`Writer::part`] is pure (it may run on worker threads); [`Writer::file`]
 /// and [`Writer::finish`] run in discovery order.
@@ -35,11 +35,16 @@ pub trait Writer: Sync {
     fn finish(&mut self, out: &mut dyn Write, end: &End<'_>) -> io::Result<()>;
 }
 
-/// What the end of a document may need besides the files.
+/// What the end of a document may need besides the files: the run's totals, counted once
+/// by the run rather than by each writer.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct End<'a> {
     /// What the baseline did, when one was applied.
     pub applied: Option<&'a Applied>,
+    /// How many files were given to [`Writer::file`].
+    pub files: usize,
+    /// The totals of their findings.
+    pub counts: Counts,
 }
 
 /// The buffer of every file the output is streamed to: standard output, `--report` files and
@@ -170,7 +175,8 @@ fn written(mut out: Vec<u8>, v: &impl serde::Serialize, depth: usize) -> String 
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Runs a writer over `reports` into a string (what a whole-run render is).
+/// Runs a writer over `reports` into a string (what a whole-run render is); the totals of
+/// `end` are those of `reports`.
 #[must_use]
 pub fn render_all(w: &mut dyn Writer, reports: &[FileReport], end: &End<'_>) -> String {
     let mut out: Vec<u8> = Vec::new();
@@ -178,7 +184,8 @@ pub fn render_all(w: &mut dyn Writer, reports: &[FileReport], end: &End<'_>) -> 
         let part = w.part(r);
         w.file(&mut out, r, part).expect("writing to memory");
     }
-    w.finish(&mut out, end).expect("writing to memory");
+    let end = End { files: reports.len(), counts: Counts::of(reports), ..*end };
+    w.finish(&mut out, &end).expect("writing to memory");
     String::from_utf8(out).expect("every renderer writes UTF-8")
 }
 
