@@ -226,8 +226,8 @@ pub fn run(args: &CheckArgs) -> io::Result<ExitStatus> {
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;
-    // The process ends after this: freeing the compiled pack's thousands of allocations one
-    // by one would only delay the exit (a twentieth of a one-file run's instructions).
+    // The process ends after this: freeing the packs' thousands of allocations one by one
+    // would only delay the exit (a twentieth of a one-file run's instructions).
     drop(outputs);
     std::mem::forget(packs);
     let counts = run.counts;

@@ -3,9 +3,9 @@
 //!
 //! A compiled pack keeps its strings in one table, a `&'static str` the program embeds (and
 //! the compiler has checked as UTF-8), and serializes each [`Text`] as a range of it: loading
-//! the pack copies, allocates and validates none of its strings. [`table`] switches a thread
-//! to that form while a compiled pack is written or read; everywhere else (JSON, for one) a
-//! [`Text`] serializes as the plain string it is.
+//! the pack copies, allocates and validates none of its strings. `writing` and `reading`
+//! switch a thread to that form while a compiled pack is written or read; everywhere else
+//! (JSON, for one) a [`Text`] serializes as the plain string it is.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -14,6 +14,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use serde::de::Error as _;
+use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A string of a pack: a `&str` to read, cheap to clone when borrowed.
@@ -133,13 +134,22 @@ thread_local! {
     static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
 }
 
+/// Ends a thread's writing or reading, even when the work in between unwinds.
+struct Done;
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        TABLE.with(|t| *t.borrow_mut() = None);
+    }
+}
+
 /// Runs `f` with every [`Text`] serialized as a range of a new string table, and returns
 /// `f`'s result with the table.
 pub(crate) fn writing<T>(f: impl FnOnce() -> T) -> (T, String) {
     TABLE.with(|t| *t.borrow_mut() = Some(Table::Writing { text: String::new(), at: HashMap::new() }));
+    let _done = Done;
     let out = f();
-    let table = TABLE.with(|t| t.borrow_mut().take());
-    let text = match table {
+    let text = match TABLE.with(|t| t.borrow_mut().take()) {
         Some(Table::Writing { text, .. }) => text,
         _ => String::new(),
     };
@@ -148,13 +158,6 @@ pub(crate) fn writing<T>(f: impl FnOnce() -> T) -> (T, String) {
 
 /// Runs `f` with every [`Text`] deserialized as a range of `table`, borrowed.
 pub(crate) fn reading<T>(table: &'static str, f: impl FnOnce() -> T) -> T {
-    /// Ends the reading even when `f` unwinds.
-    struct Done;
-    impl Drop for Done {
-        fn drop(&mut self) {
-            TABLE.with(|t| *t.borrow_mut() = None);
-        }
-    }
     TABLE.with(|t| *t.borrow_mut() = Some(Table::Reading(table)));
     let _done = Done;
     f()
@@ -168,29 +171,37 @@ fn reading_table() -> Option<&'static str> {
     })
 }
 
-/// `s`'s range in the table a thread is writing, added to it when it is not there yet;
-/// `None` when the thread writes no table, or the table has passed 4 GiB (the string is then
-/// written whole, and reading the compiled pack fails: it is decoded from its files).
-fn range_in_table(s: &str) -> Option<(u32, u32)> {
+/// Where a string goes when it is serialized.
+enum Place {
+    /// The thread writes no table: the string itself.
+    Whole,
+    /// Its range in the table the thread writes (added to it when it was not there yet).
+    Range(u32, u32),
+    /// The table has passed 4 GiB: the compiled pack cannot be written.
+    Overflow,
+}
+
+fn place(s: &str) -> Place {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
-        let Some(Table::Writing { text, at }) = &mut *t else { return None };
-        let len = u32::try_from(s.len()).ok()?;
-        if let Some(&start) = at.get(s) {
-            return Some((start, len));
-        }
-        let start = u32::try_from(text.len()).ok()?;
-        text.push_str(s);
-        at.insert(s.to_owned(), start);
-        Some((start, len))
+        let Some(Table::Writing { text, at }) = &mut *t else { return Place::Whole };
+        let (Ok(len), Ok(end)) = (u32::try_from(s.len()), u32::try_from(text.len())) else {
+            return Place::Overflow;
+        };
+        let start = *at.entry(s.to_owned()).or_insert_with(|| {
+            text.push_str(s);
+            end
+        });
+        Place::Range(start, len)
     })
 }
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match range_in_table(&self.0) {
-            Some(range) => range.serialize(serializer),
-            None => serializer.serialize_str(&self.0),
+        match place(&self.0) {
+            Place::Whole => serializer.serialize_str(&self.0),
+            Place::Range(start, len) => (start, len).serialize(serializer),
+            Place::Overflow => Err(S::Error::custom("the string table of a compiled pack passed 4 GiB")),
         }
     }
 }
@@ -269,6 +280,14 @@ mod tests {
         let back: Two = postcard::from_bytes(&bytes).expect("deserializes");
         assert_eq!(back, two);
         assert!(matches!(back.a.0, Cow::Owned(_)));
+    }
+
+    #[test]
+    fn a_thread_writes_plain_strings_again_after_a_table_whose_writing_unwound() {
+        let unwound = std::panic::catch_unwind(|| writing(|| panic!("while writing")));
+        assert!(unwound.is_err());
+        let two = Two { a: "a".into(), b: vec![] };
+        assert_eq!(serde_json::to_string(&two).expect("json"), r#"{"a":"a","b":[]}"#);
     }
 
     #[test]
