@@ -40,14 +40,20 @@ python3 -m venv "$work/venv"
 # On Linux the binary is linked statically (pyproject.toml's rustc-args): an ELF file without
 # a program interpreter (no PT_INTERP header) needs no dynamic loader and no shared C library.
 if [ "$(uname -s)" = Linux ]; then
-    python3 - "$work/venv/bin/lync-lint" <<'PY' || fail "the wheel's binary is dynamically linked"
+    python3 - "$work/venv/bin/lync-lint" <<'PY' || fail "the wheel's binary is not statically linked"
 import struct, sys
 data = open(sys.argv[1], "rb").read()
-assert data[:4] == b"\x7fELF" and data[4] == 2, "not a 64-bit ELF file"
-phoff, = struct.unpack_from("<Q", data, 0x20)
-phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-types = [struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range(phnum)]
-sys.exit(1 if 3 in types else 0)  # PT_INTERP = 3
+if data[:4] != b"\x7fELF" or data[4] not in (1, 2) or data[5] not in (1, 2):
+    sys.exit("not an ELF file")
+end = "<" if data[5] == 1 else ">"  # EI_DATA: little or big endian
+if data[4] == 2:  # EI_CLASS: 64-bit
+    (phoff,) = struct.unpack_from(end + "Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from(end + "HH", data, 0x36)
+else:
+    (phoff,) = struct.unpack_from(end + "I", data, 0x1C)
+    phentsize, phnum = struct.unpack_from(end + "HH", data, 0x2A)
+types = [struct.unpack_from(end + "I", data, phoff + i * phentsize)[0] for i in range(phnum)]
+sys.exit("it has a program interpreter (PT_INTERP)" if 3 in types else 0)
 PY
     echo "wheel-check: the binary is statically linked"
 fi
