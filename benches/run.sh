@@ -54,11 +54,17 @@ if [[ "${1:-}" != "--measure" ]]; then
     # The wheel's binary: maturin builds the binary crate with `cargo rustc` and the
     # rustc-args of pyproject.toml; the same command here, into its own target directory.
     rm -f "$OUT/lync-lint-wheel"
-    if [[ "${WHEEL:-1}" != 0 && "$(uname -s)" == Linux ]] &&
-        mapfile -t WHEEL_ARGS < <(python3 -c 'import sys, tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["maturin"]["rustc-args"]))' 2>/dev/null) &&
-        ((${#WHEEL_ARGS[@]} > 0)); then
-        CARGO_TARGET_DIR=target/wheel-bin locked cargo rustc --release --locked --bin lync-lint -- "${WHEEL_ARGS[@]}"
-        cp target/wheel-bin/release/lync-lint "$OUT/lync-lint-wheel"
+    if [[ "${WHEEL:-1}" != 0 && "$(uname -s)" == Linux ]]; then
+        # One argument per line; nothing when the list is empty or cannot be read (tomllib
+        # needs Python 3.11).
+        args=$(python3 -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["maturin"].get("rustc-args", [])))' 2>/dev/null || true)
+        if [[ -n "$args" ]]; then
+            mapfile -t WHEEL_ARGS <<<"$args"
+            CARGO_TARGET_DIR=target/wheel-bin locked cargo rustc --release --locked --bin lync-lint -- "${WHEEL_ARGS[@]}"
+            cp target/wheel-bin/release/lync-lint "$OUT/lync-lint-wheel"
+        else
+            echo "the wheel's binary is left out: no rustc-args read from pyproject.toml (python3 3.11 or later reads it)" >&2
+        fi
     fi
     export BENCH_BIN
     locked "$0" --measure
