@@ -290,11 +290,7 @@ fn a_nul_in_a_message_does_not_split_the_streamed_text_formats() {
     let style = lync_lint::render::human::Style { color: false, narrate: false, width: Some(100) };
     for format in [Format::Concise, Format::Human, Format::Github] {
         let mut w = writer(format, &packs, false, style);
-        let text = lync_lint::render::stream::render_all(
-            &mut *w,
-            std::slice::from_ref(&r),
-            &lync_lint::render::stream::End::default(),
-        );
+        let text = lync_lint::render::stream::render_all(&mut *w, std::slice::from_ref(&r), None);
         let (lines, summary) = text.split_once("checked 1 file").unwrap_or_else(|| panic!("{format:?}: {text}"));
         // Shown as each format shows control characters, but whole, and before the summary.
         assert!(lines.contains("before") && lines.contains("after"), "{format:?}: {text}");

@@ -5,7 +5,7 @@ use lync_lint_core::engine::FileReport;
 use lync_lint_core::pack::PackSet;
 
 use super::human::{LinesWriter, Style, render_file};
-use super::stream::{End, Writer};
+use super::stream::Writer;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,7 +81,7 @@ pub fn render(
     style: Style,
 ) -> String {
     let mut w = writer(format, packs, quiet, style);
-    super::stream::render_all(w.as_mut(), reports, &End { applied, ..End::default() })
+    super::stream::render_all(w.as_mut(), reports, applied)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use lync_lint_core::text::LineIndex;
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
     let mut w = writer(packs);
-    super::stream::render_all(&mut w, reports, &super::stream::End::default())
+    super::stream::render_all(&mut w, reports, None)
 }
 
 /// The streaming writer: each file's commands as they come, then the summary (uncoloured).

@@ -64,7 +64,7 @@ fn relative(name: &str, cwd: Option<&std::path::Path>) -> String {
 /// The issues of every file, pretty-printed, ending with a newline.
 #[must_use]
 pub fn render(reports: &[FileReport], _packs: &PackSet) -> String {
-    super::stream::render_all(&mut Writer::new(std::env::current_dir().ok()), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(std::env::current_dir().ok()), reports, None)
 }
 
 /// The streaming writer: `[`, each file's issues as they come, `]`.

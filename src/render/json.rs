@@ -167,7 +167,7 @@ impl Serialize for Verdicts<'_> {
 /// The JSON document for one run, pretty-printed, ending with a newline.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(packs), reports, None)
 }
 
 /// The streaming JSON writer: the header, each file's object as it comes, then the summary.

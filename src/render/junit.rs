@@ -51,7 +51,7 @@ struct Case<'a> {
 /// The `JUnit` document for one run.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(packs), reports, None)
 }
 
 /// The streaming `JUnit` writer: each file's `testsuite` goes to a [`Spill`] as it comes; the

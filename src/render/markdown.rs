@@ -36,7 +36,7 @@ const NEED_WIDTH: usize = 60;
 /// The Markdown report for one run.
 #[must_use]
 pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
-    super::stream::render_all(&mut Writer::new(packs), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(packs), reports, None)
 }
 
 /// The streaming Markdown writer: each file's section goes to a [`Spill`] as it comes; the

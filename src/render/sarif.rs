@@ -163,7 +163,7 @@ pub fn render(reports: &[FileReport], packs: &PackSet) -> String {
 /// The SARIF log for one run; `root` is `%SRCROOT%` (left out when `None`, for snapshots).
 #[must_use]
 pub fn render_with_root(reports: &[FileReport], packs: &PackSet, root: Option<&Path>) -> String {
-    super::stream::render_all(&mut Writer::new(packs, root.map(Path::to_path_buf)), reports, &End::default())
+    super::stream::render_all(&mut Writer::new(packs, root.map(Path::to_path_buf)), reports, None)
 }
 
 /// The streaming SARIF writer. The rule table comes before the results in the log, and it

@@ -37,7 +37,7 @@ pub trait Writer: Sync {
 
 /// What the end of a document may need besides the files: the run's totals, counted once
 /// by the run rather than by each writer.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct End<'a> {
     /// What the baseline did, when one was applied.
     pub applied: Option<&'a Applied>,
@@ -175,16 +175,16 @@ fn written(mut out: Vec<u8>, v: &impl serde::Serialize, depth: usize) -> String 
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// Runs a writer over `reports` into a string (what a whole-run render is); the totals of
-/// `end` are those of `reports`.
+/// Runs a writer over `reports` into a string (what a whole-run render is), `applied` being
+/// what the baseline did, when one was applied.
 #[must_use]
-pub fn render_all(w: &mut dyn Writer, reports: &[FileReport], end: &End<'_>) -> String {
+pub fn render_all(w: &mut dyn Writer, reports: &[FileReport], applied: Option<&Applied>) -> String {
     let mut out: Vec<u8> = Vec::new();
     for r in reports {
         let part = w.part(r);
         w.file(&mut out, r, part).expect("writing to memory");
     }
-    let end = End { files: reports.len(), counts: Counts::of(reports), ..*end };
+    let end = End { applied, files: reports.len(), counts: Counts::of(reports) };
     w.finish(&mut out, &end).expect("writing to memory");
     String::from_utf8(out).expect("every renderer writes UTF-8")
 }
