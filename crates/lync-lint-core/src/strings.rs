@@ -223,7 +223,7 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
@@ -232,7 +232,8 @@ mod tests {
         b: Vec<Text>,
     }
 
-    fn leak(s: String) -> &'static str {
+    /// `s`, for the rest of the test process (a table is `'static`).
+    pub(crate) fn leak(s: String) -> &'static str {
         Box::leak(s.into_boxed_str())
     }
 

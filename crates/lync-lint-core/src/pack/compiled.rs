@@ -83,10 +83,7 @@ pub fn decode(bytes: &[u8], strings: &'static str, text_of: impl Fn(&str) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn leak(s: String) -> &'static str {
-        Box::leak(s.into_boxed_str())
-    }
+    use crate::strings::tests::leak;
 
     #[test]
     fn a_set_compiles_and_decodes_to_itself_borrowing_its_strings() {
