@@ -73,8 +73,8 @@ fi
 
 [[ -x "$TIME" ]] || { echo "needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
 LYNC=$OUT/lync-lint
-STATIC_BIN=""
-[[ -x "$OUT/lync-lint-wheel" ]] && STATIC_BIN=$OUT/lync-lint-wheel
+WHEEL_BIN=""
+[[ -x "$OUT/lync-lint-wheel" ]] && WHEEL_BIN=$OUT/lync-lint-wheel
 GUARD=$(command -v cfn-guard || true)
 RESULTS="$OUT/results.md"
 : >"$RESULTS"
@@ -177,8 +177,8 @@ for n in $SIZES; do
         if [[ -n "$SA" ]]; then
             STARTUP="One file, without the harness (hyperfine -N, median of 100 runs, lower of two alternating rounds): \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
         fi
-        if [[ -n "$STATIC_BIN" ]]; then
-            startup_pair "$STATIC_BIN" check --no-config --color never "$one" -- \
+        if [[ -n "$WHEEL_BIN" ]]; then
+            startup_pair "$WHEEL_BIN" check --no-config --color never "$one" -- \
                 "$GUARD" validate -d "$jone" -r "$PEERS/lync.guard" -z -o json -S none
             [[ -n "$SA" ]] && STARTUP="$STARTUP The wheel's binary (statically linked), same way: \`check FILE\` $(awk -v t="$SA" 'BEGIN { printf "%.2f", t }') ms, cfn-guard $(awk -v t="$SB" 'BEGIN { printf "%.2f", t }') ms: cfn-guard / check = $(ratio "$SB" "$SA")."
         fi
@@ -230,8 +230,8 @@ for n in $FORMAT_SIZES; do
         [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$t")
         say "| $n | $f | $(ms "$t") | $(rate "$n" "$t") | $((r / 1024)) MB | $prev | $prss | $g | $gr |"
     done
-    if [[ -n "$STATIC_BIN" ]]; then
-        best_of "$runs" "$STATIC_BIN" check --no-config --color never --format json "$dir"
+    if [[ -n "$WHEEL_BIN" ]]; then
+        best_of "$runs" "$WHEEL_BIN" check --no-config --color never --format json "$dir"
         g="" gr=""
         [[ -n "$gt" ]] && g=$(ms "$gt") gr=$(ratio "$gt" "$BEST")
         say "| $n | json (the wheel's binary) | $(ms "$BEST") | $(rate "$n" "$BEST") | $((RSS / 1024)) MB | | | $g | $gr |"
